@@ -1,0 +1,2 @@
+// Everything in tinyrt/coro/, in one include.
+#pragma once

@@ -1,0 +1,2 @@
+// Everything in tinyrt/io/, in one include.
+#pragma once

@@ -1,0 +1,2 @@
+// Everything in tinyrt/sched/, in one include.
+#pragma once

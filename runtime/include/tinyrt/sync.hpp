@@ -1,0 +1,2 @@
+// Everything in tinyrt/sync/, in one include.
+#pragma once

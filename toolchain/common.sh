@@ -1,0 +1,10 @@
+# Shared by the toolchain scripts: the repository root and a configure+build step.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# build DIR [cmake args...]: configure with Ninja (once) and build.
+build() {
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
