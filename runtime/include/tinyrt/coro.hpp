@@ -1,2 +1,10 @@
 // Everything in tinyrt/coro/, in one include.
 #pragma once
+
+#include "tinyrt/coro/create_task.hpp"
+#include "tinyrt/coro/errors.hpp"
+#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/coro/io_wait.hpp"
+#include "tinyrt/coro/run.hpp"
+#include "tinyrt/coro/sleep.hpp"
+#include "tinyrt/coro/task.hpp"

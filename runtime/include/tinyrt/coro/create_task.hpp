@@ -1,0 +1,136 @@
+// tinyrt::create_task: asyncio.create_task. The task starts running
+// concurrently on the loop (it is scheduled now and runs at the loop's next
+// step, when the creator next suspends); the returned handle is awaitable.
+//
+//   auto t1 = tinyrt::create_task(g(1));
+//   auto t2 = tinyrt::create_task(g(2));   // both are running now
+//   int a = co_await t1;                    // value, or its exception rethrown
+//
+// Ownership: the handle owns the task's frame and result. Dropping the handle
+// detaches the task: it still runs to completion on the loop, then frees
+// itself (like Tokio's JoinHandle). run() cancels detached tasks still
+// unfinished when its own task returns.
+//
+// Awaiting: co_await moves the result out, so a handle is awaited once (a
+// second await is a programming error reported by a message). Cancelling the
+// task that awaits a handle cancels the awaited task too (asyncio does the
+// same): the awaiter then sees cancelled_error.
+//
+// Completion vs cancel -- only one can win: both are decided on the loop
+// thread; cancel() on a finished task does nothing and returns false; on an
+// unfinished one it is delivered at the task's current (or next) await.
+#pragma once
+
+#include <coroutine>
+#include <utility>
+
+#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/coro/task.hpp"
+#include "tinyrt/coro/task_node.hpp"
+
+namespace tinyrt {
+
+template <typename T>
+class task_handle {
+public:
+    task_handle() noexcept = default;
+    explicit task_handle(detail::task_node* node) noexcept : node_(node) {}
+    task_handle(task_handle&& o) noexcept : node_(std::exchange(o.node_, nullptr)) {}
+    task_handle& operator=(task_handle&& o) noexcept {
+        if (this != &o) {
+            reset();
+            node_ = std::exchange(o.node_, nullptr);
+        }
+        return *this;
+    }
+    task_handle(const task_handle&) = delete;
+    task_handle& operator=(const task_handle&) = delete;
+    ~task_handle() { reset(); }
+
+    bool valid() const noexcept { return node_ != nullptr; }
+    // Finished (value, error or cancellation).
+    bool done() const noexcept { return node_ != nullptr && node_->has(detail::task_done); }
+    // Finished by cancellation.
+    bool cancelled() const noexcept { return done() && node_->has(detail::task_cancelled); }
+
+    // Requests cancellation; false if the task has already finished. The
+    // task sees cancelled_error at its current await (or its next one if it
+    // is ready to run); whoever awaits this handle then sees it too.
+    // Loop thread only.
+    bool cancel() noexcept { return node_ != nullptr && detail::cancel_root(node_); }
+
+    // The result of a finished task (moved out); the task's error rethrown.
+    T result() {
+        if (!done()) detail::fatal("task_handle::result() on an unfinished task");
+        return detail::take_result<T>(node_);
+    }
+
+    // Lets the task run on without an owner.
+    void detach() noexcept { reset(); }
+
+    class awaiter : private detail::completion_listener, private detail::cancel_hook {
+    public:
+        explicit awaiter(detail::task_node* node) noexcept : node_(node) {
+            this->on_done = &finished;
+            this->cancel = &on_cancel;
+        }
+        bool await_ready() const noexcept { return node_->has(detail::task_done); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept {
+            event_loop& loop = detail::loop_for("co_await task_handle");
+            if (node_->listener != nullptr) detail::fatal("a task_handle is awaited by two tasks at once");
+            if (!loop.park(h, this)) {
+                // Cancelled before suspending: pass it on to the awaited task
+                // (it is what the awaiter is blocked on), then wait for it.
+                detail::cancel_root(node_);
+                if (detail::suspend_to_cancel) return true;
+                waiter_ = loop.current_task();
+                waiter_->resume_point = h;
+            } else {
+                waiter_ = loop.current_task();
+            }
+            resume_at_ = h;
+            node_->listener = this;
+            return true;
+        }
+        T await_resume() { return detail::take_result<T>(node_); }
+
+    private:
+        static std::coroutine_handle<> finished(detail::completion_listener* self, detail::task_node*) noexcept {
+            auto* me = &static_cast<awaiter&>(*self);
+            return detail::resume_waiter(me->waiter_, me->resume_at_);
+        }
+        static void on_cancel(detail::cancel_hook* self) noexcept {
+            // Keep waiting: the awaited task's completion (by cancellation)
+            // resumes us, and await_resume rethrows its cancelled_error.
+            auto* me = &static_cast<awaiter&>(*self);
+            me->waiter_->hook = me;
+            detail::cancel_root(me->node_);
+        }
+        detail::task_node* node_;
+        detail::task_node* waiter_ = nullptr;
+        std::coroutine_handle<> resume_at_;
+    };
+
+    awaiter operator co_await() & noexcept { return awaiter{checked()}; }
+    awaiter operator co_await() && noexcept { return awaiter{checked()}; }
+
+private:
+    detail::task_node* checked() const noexcept {
+        if (node_ == nullptr) detail::fatal("co_await on an empty task_handle");
+        return node_;
+    }
+    void reset() noexcept {
+        if (node_ != nullptr) detail::release_root(std::exchange(node_, nullptr));
+    }
+    detail::task_node* node_ = nullptr;
+};
+
+// Schedules `t` on the running loop and returns its handle. Only inside a
+// task run by the loop (like asyncio.create_task).
+template <typename T>
+[[nodiscard]] task_handle<T> create_task(task<T> t) {
+    event_loop& loop = detail::loop_for("create_task");
+    return task_handle<T>{detail::spawn_task(loop, std::move(t), nullptr)};
+}
+
+}  // namespace tinyrt

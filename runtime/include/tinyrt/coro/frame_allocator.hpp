@@ -1,0 +1,47 @@
+// Recycling allocator for coroutine frames and task control blocks.
+//
+// Every tinyrt::task frame comes from here (the promise's operator new), so
+// that in the steady state creating, awaiting and finishing a task makes no
+// call to the global operator new: a freed frame goes on a free list for its
+// size class and the next frame of that size pops it.
+//
+// Design (a segregated-fit free-list allocator, as in Bonwick's slab
+// allocator and the per-thread caches of tcmalloc/mimalloc):
+//   * size classes every 16 bytes up to max_small (1 KiB); bigger frames go to
+//     the global operator new unchanged;
+//   * the free lists are thread-local: no atomics, no locks on the hot path;
+//   * an empty list first adopts the lists left behind by threads that have
+//     exited (one mutex, slow path only), then carves blocks from a 64 KiB
+//     chunk; chunks are owned by one process-wide registry and returned to
+//     the system at exit, so a block may outlive the thread that carved it.
+//
+// A frame freed on another thread (a task created on one loop and finished on
+// another) simply joins the freeing thread's list: blocks carry no owner, so
+// this is safe; memory migrates to the thread that frees it. Memory is never
+// returned to the system before exit: the allocator holds the peak number of
+// live frames, like any free-list pool.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tinyrt::detail {
+
+inline constexpr std::size_t frame_granule = 16;
+inline constexpr std::size_t frame_max_small = 1024;
+
+// Returns a block of at least `size` bytes aligned to 16 bytes (what
+// coroutine frames need: __STDCPP_DEFAULT_NEW_ALIGNMENT__). Never null: on
+// exhaustion it reports through the usual std::bad_alloc / detail::fatal.
+void* frame_allocate(std::size_t size);
+
+// Gives back a block from frame_allocate; `size` must be the size it was
+// allocated with (the sized operator delete passes it).
+void frame_deallocate(void* block, std::size_t size) noexcept;
+
+// Blocks allocated minus blocks freed by the calling thread. Tests use it to
+// prove that nothing is left alive; it is per thread, so compare it on the
+// thread that both created and finished the frames (the loop thread).
+std::int64_t frame_live_blocks() noexcept;
+
+}  // namespace tinyrt::detail

@@ -1,0 +1,95 @@
+// Readiness waits on file descriptors: the contract the TCP layer (tinyrt/io)
+// is built on. The loop's epoll instance is the reactor.
+//
+//   co_await tinyrt::wait_ready(fd, tinyrt::io_interest::readable);
+//   ssize_t n = ::read(fd, buf, len);  // now ready (or it reports the error)
+//
+// Protocol (per fd, on the loop thread):
+//   1. wait_ready parks the task in the fd's slot (one reader, one writer)
+//      and arms epoll with EPOLLONESHOT for the union of the slot's interests
+//      (EPOLL_CTL_MOD; EPOLL_CTL_ADD the first time or if the kernel dropped
+//      the fd because it was closed).
+//   2. An event (EPOLLIN / EPOLLOUT, and EPOLLERR / EPOLLHUP for both
+//      directions) makes the matching waiters ready and clears them from the
+//      slot; one-shot disarmed the fd, so it is re-armed for any waiter left.
+//   3. Cancellation (handle.cancel(), a wait_for timeout) clears the waiter
+//      from the slot and re-arms epoll for what remains (EPOLL_CTL_DEL when
+//      nothing does); the await then throws tinyrt::cancelled_error.
+// Only one of "event" and "cancel" can happen to a waiter: both run on the
+// loop thread and each first takes the waiter out of the slot, so whichever
+// the loop processes first wins and the other finds it gone.
+//
+// Limits: one reader and one writer may wait on an fd at a time (a second
+// concurrent wait in the same direction is a programming error and ends the
+// program with a message).
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+
+#include "tinyrt/coro/errors.hpp"
+#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/detail/config.hpp"
+
+namespace tinyrt {
+
+enum class io_interest : std::uint32_t { readable = 1, writable = 2 };
+
+class io_wait_awaiter : private detail::io_waiter {
+public:
+    io_wait_awaiter(int watched_fd, io_interest wanted) noexcept {
+        this->fd = watched_fd;
+        this->interest = static_cast<std::uint32_t>(wanted);
+        this->cancel = &on_cancel;
+    }
+    io_wait_awaiter(const io_wait_awaiter&) = delete;
+    io_wait_awaiter& operator=(const io_wait_awaiter&) = delete;
+    // Destroyed while parked only when a cancelled chain is destroyed (builds
+    // without exceptions): take the waiter out of the reactor.
+    ~io_wait_awaiter() {
+        if (loop_ != nullptr && node != nullptr && !done_) loop_->remove_io_waiter(this);
+    }
+
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> h) {
+        loop_ = &detail::loop_for("wait_ready");
+        if (!loop_->park(h, this)) {
+            cancelled = true;
+            return detail::suspend_to_cancel;
+        }
+        node = loop_->current_task();
+        loop_->add_io_waiter(this);
+        return true;
+    }
+    void await_resume() {
+        done_ = true;
+        if (cancelled) TINYRT_THROW(cancelled_error{});
+    }
+
+private:
+    static void on_cancel(detail::cancel_hook* self) noexcept {
+        auto* me = &static_cast<io_wait_awaiter&>(*self);
+        me->loop_->remove_io_waiter(me);
+        me->cancelled = true;
+        me->loop_->deliver_cancel(me->node);
+    }
+    event_loop* loop_ = nullptr;
+    bool done_ = false;
+};
+
+// Awaitable. Suspends the calling coroutine until `fd` is ready for
+// `interest` (EPOLLERR/EPOLLHUP count as ready: the following read/write
+// reports the error). Only on the loop thread, from a coroutine run by
+// tinyrt::run/create_task/gather. If the awaiting task is cancelled
+// (handle.cancel(), a wait_for timeout), the registration is removed from
+// epoll and the await ends with tinyrt::cancelled_error.
+[[nodiscard]] inline io_wait_awaiter wait_ready(int fd, io_interest interest) noexcept {
+    return io_wait_awaiter{fd, interest};
+}
+
+// Drops any reactor state for fd; call before closing an fd that was waited
+// on. A task still parked on fd is made ready (its next read/write then
+// reports the error). Loop thread only; a no-op outside a running loop.
+void forget_fd(int fd) noexcept;
+
+}  // namespace tinyrt

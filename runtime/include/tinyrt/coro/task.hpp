@@ -1,0 +1,229 @@
+// tinyrt::task<T>: a lazy, move-only coroutine returning T.
+//
+//   task<int> g(int n) { co_await sleep_for(1s); co_return n + 1; }
+//   task<void> f() { int x = co_await g(1); }    // runs g inside f's chain
+//
+// * Lazy: calling g(1) allocates its frame and stops before the first line
+//   (initial_suspend is suspend_always), like the notebook's `x = f()` that
+//   "does not run the function". Destroying a task that never ran frees its
+//   frame and runs nothing.
+// * `co_await t` starts t and suspends the caller; when t finishes, its
+//   final_suspend transfers straight back to the caller. Both hops are
+//   symmetric transfers (await_suspend returns the next coroutine_handle),
+//   so the compiler emits tail calls and a chain of a million sequential or
+//   nested awaits uses constant stack (Lewis Baker, "C++ Coroutines:
+//   Understanding Symmetric Transfer", 2020).
+// * The result is the value, or the exception rethrown in the awaiter.
+// * Frames come from detail::frame_allocate (frame_allocator.hpp): no call
+//   to the global operator new in the steady state.
+// * A task handed to the loop (run, create_task, gather...) becomes a root:
+//   its promise gets a task_node (root_) and its final_suspend reports to the
+//   loop instead of a caller (event_loop.hpp, finish_root).
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "tinyrt/coro/errors.hpp"
+#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/coro/frame_allocator.hpp"
+#include "tinyrt/coro/task_node.hpp"
+#include "tinyrt/detail/config.hpp"
+
+namespace tinyrt {
+
+template <typename T = void>
+class task;
+
+namespace detail {
+
+// What every task promise shares: where to go when finished and, for a
+// root, its node. Kept small: it is in every frame.
+class promise_base {
+public:
+    static void* operator new(std::size_t size) { return frame_allocate(size); }
+    static void operator delete(void* frame, std::size_t size) noexcept { frame_deallocate(frame, size); }
+
+    std::suspend_always initial_suspend() noexcept { return {}; }
+
+    struct final_awaiter {
+        bool await_ready() const noexcept { return false; }
+        template <typename Promise>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
+            promise_base& p = self.promise();
+            // A nested task always has a caller (it only runs when awaited);
+            // a root reports to the loop, which picks what runs next.
+            if (p.root_ != nullptr) return finish_root(p.root_);
+            return p.continuation_;
+        }
+        void await_resume() const noexcept {}
+    };
+    final_awaiter final_suspend() noexcept { return {}; }
+
+    void unhandled_exception() noexcept {
+#if TINYRT_EXCEPTIONS
+        error_ = std::current_exception();
+        if (root_ != nullptr) {
+            root_->flags |= task_failed;
+            try {
+                throw;
+            } catch (const cancelled_error&) {
+                root_->flags |= task_cancelled;
+            } catch (...) {
+            }
+        }
+#else
+        fatal("exception in a task built without exceptions");
+#endif
+    }
+
+    void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
+    void set_root(task_node* node) noexcept { root_ = node; }
+    task_node* root() const noexcept { return root_; }
+    bool failed() const noexcept {
+#if TINYRT_EXCEPTIONS
+        return error_ != nullptr;
+#else
+        return false;
+#endif
+    }
+
+protected:
+    void rethrow_if_failed() const {
+#if TINYRT_EXCEPTIONS
+        if (error_ != nullptr) std::rethrow_exception(error_);
+#endif
+    }
+
+private:
+    std::coroutine_handle<> continuation_;
+    task_node* root_ = nullptr;
+#if TINYRT_EXCEPTIONS
+    std::exception_ptr error_;
+#endif
+};
+
+template <typename T>
+class promise final : public promise_base {
+public:
+    promise() noexcept {}
+    ~promise() {
+        if (has_value_) value_.~T();
+    }
+    task<T> get_return_object() noexcept;
+
+    template <typename U>
+        requires std::is_convertible_v<U&&, T>
+    void return_value(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
+        ::new (static_cast<void*>(std::addressof(value_))) T(std::forward<U>(v));
+        has_value_ = true;
+    }
+
+    // The result, moved out: the value, or the task's exception rethrown.
+    T take() {
+        rethrow_if_failed();
+        if (!has_value_) fatal("task result taken twice, or the task was cancelled");
+        has_value_ = false;
+        T out = std::move(value_);
+        value_.~T();
+        return out;
+    }
+
+private:
+    union {
+        T value_;
+    };
+    bool has_value_ = false;
+};
+
+template <>
+class promise<void> final : public promise_base {
+public:
+    task<void> get_return_object() noexcept;
+    void return_void() noexcept {}
+    void take() { rethrow_if_failed(); }
+};
+
+}  // namespace detail
+
+template <typename T>
+class [[nodiscard]] task {
+public:
+    using promise_type = detail::promise<T>;
+    using value_type = T;
+    using handle_type = std::coroutine_handle<promise_type>;
+
+    task() noexcept = default;
+    explicit task(handle_type h) noexcept : frame_(h) {}
+    task(task&& other) noexcept : frame_(std::exchange(other.frame_, {})) {}
+    task& operator=(task&& other) noexcept {
+        if (this != &other) {
+            if (frame_) frame_.destroy();
+            frame_ = std::exchange(other.frame_, {});
+        }
+        return *this;
+    }
+    task(const task&) = delete;
+    task& operator=(const task&) = delete;
+    // Destroys the frame: a task never started runs nothing; a finished one
+    // frees its result.
+    ~task() {
+        if (frame_) frame_.destroy();
+    }
+
+    bool valid() const noexcept { return static_cast<bool>(frame_); }
+
+    // Gives up ownership of the frame (to a root node).
+    handle_type release() noexcept { return std::exchange(frame_, {}); }
+
+    struct awaiter {
+        handle_type callee;
+        bool await_ready() const noexcept { return false; }
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
+            callee.promise().set_continuation(caller);
+            return callee;  // symmetric transfer: start the callee
+        }
+        T await_resume() { return callee.promise().take(); }
+    };
+
+    // Runs the task inside the awaiting chain. An empty (moved-from) task is
+    // a programming error and ends the program with a message.
+    awaiter operator co_await() && noexcept { return awaiter{checked()}; }
+    awaiter operator co_await() & noexcept { return awaiter{checked()}; }
+
+private:
+    handle_type checked() const noexcept {
+        if (!frame_) detail::fatal("co_await on an empty task (moved from?)");
+        return frame_;
+    }
+    handle_type frame_;
+};
+
+namespace detail {
+template <typename T>
+task<T> promise<T>::get_return_object() noexcept {
+    return task<T>{std::coroutine_handle<promise<T>>::from_promise(*this)};
+}
+inline task<void> promise<void>::get_return_object() noexcept {
+    return task<void>{std::coroutine_handle<promise<void>>::from_promise(*this)};
+}
+
+// Turns a task into a root on `loop`: the node owns the frame from now on.
+template <typename T>
+task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listener, std::uint32_t tag = 0) {
+    auto h = t.release();
+    if (!h) fatal("an empty task (moved from?) given to the loop");
+    return loop.spawn(h, &h.promise(), listener, tag);
+}
+
+// The result of a finished root, moved out (value, or its error rethrown).
+template <typename T>
+T take_result(task_node* node) {
+    if (node->frame == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
+    return static_cast<promise<T>*>(node->promise)->take();
+}
+}  // namespace detail
+}  // namespace tinyrt

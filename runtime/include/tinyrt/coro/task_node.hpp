@@ -1,0 +1,68 @@
+// The control block of a root task: one coroutine chain that the event loop
+// schedules on its own (what asyncio calls a Task).
+//
+// A plain `co_await some_task()` needs none of this: the callee runs inside
+// its caller's chain by symmetric transfer. A chain becomes a root when it is
+// given to the loop (run, create_task, gather, when_any, wait_for); only then
+// is a task_node allocated (from the frame allocator), so nested tasks stay
+// small.
+//
+// Every field is touched on the loop thread only.
+//
+// A suspended root is always parked at exactly one place, and `hook` says how
+// to call that place off:
+//   sleep_for      -> its timer is removed from the heap
+//   wait_ready     -> its fd interest is removed from epoll
+//   async_mutex    -> it is unlinked from the mutex's waiter queue
+//   co_await task  -> the awaited task is cancelled in turn (as asyncio does)
+// A root that is ready or running has no hook; a cancel() then only sets
+// cancel_pending, and the next suspension point reports it instead of
+// suspending.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+
+namespace tinyrt::detail {
+
+struct task_node;
+class promise_base;
+
+// The place a suspended root waits at; `cancel` unregisters it and makes the
+// root ready again so that its await reports cancelled_error.
+struct cancel_hook {
+    void (*cancel)(cancel_hook* self) noexcept;
+};
+
+// Told when a root finishes (value, error or cancellation). Returns the
+// coroutine to run next on this thread (symmetric transfer: the awaiting
+// task continues without a trip through the ready queue, and without stack
+// growth) or std::noop_coroutine().
+struct completion_listener {
+    std::coroutine_handle<> (*on_done)(completion_listener* self, task_node* finished) noexcept;
+};
+
+enum task_flags : std::uint32_t {
+    task_done = 1u << 0,            // reached final_suspend (or was destroyed, without exceptions)
+    task_failed = 1u << 1,          // finished with an exception
+    task_cancelled = 1u << 2,       // that exception was cancelled_error
+    task_cancel_pending = 1u << 3,  // cancel() asked; not yet delivered at an await
+    task_detached = 1u << 4,        // nobody holds it: free frame and node when done
+};
+
+struct task_node {
+    task_node* next = nullptr;              // ready-queue link
+    task_node* live_prev = nullptr;         // the loop's list of unfinished roots
+    task_node* live_next = nullptr;         //   (run() cancels them at the end)
+    std::coroutine_handle<> frame;          // the root frame (owned; null once destroyed)
+    promise_base* promise = nullptr;        // its promise, for results and errors
+    std::coroutine_handle<> resume_point;   // the innermost suspended frame of the chain
+    cancel_hook* hook = nullptr;            // where it is parked, if it is
+    completion_listener* listener = nullptr;
+    std::uint32_t flags = 0;
+    std::uint32_t tag = 0;                  // the listener's index for it (gather, when_any)
+
+    bool has(std::uint32_t f) const noexcept { return (flags & f) != 0; }
+};
+
+}  // namespace tinyrt::detail
