@@ -1,0 +1,85 @@
+// tinyrt::spinlock — a test-and-test-and-set (TTAS) lock on its own cache line.
+//
+// Algorithm: Rudolph & Segall's test-and-test-and-set (ISCA 1984), with the
+// bounded exponential backoff of Anderson ("The Performance of Spin Lock
+// Alternatives for Shared-Memory Multiprocessors", IEEE TPDS 1990), then a
+// yield of the core (detail/backoff.hpp).
+//
+//   lock():   1. exchange(true, acquire); got false -> the lock is ours.
+//             2. otherwise spin on a plain load (the line stays shared in our
+//                cache, so waiting costs the owner nothing), backing off
+//                exponentially with PAUSE, then yielding the core;
+//             3. when the load sees false, go to 1.
+//   unlock(): store(false, release).
+//
+// Correctness: the lock is held exactly while `locked_` is true; only an
+// exchange that returns false sets it, and exchanges on one object are totally
+// ordered, so two threads can never both read false. The release store in
+// unlock() and the acquire exchange that reads its false value make the whole
+// critical section happen-before the next one.
+//
+// Deviation, for machines with more threads than cores: a thread that has
+// yielded many times marks itself `starving`. While anyone starves, lock()'s
+// fast path is off for everybody, and a thread that just unlocked cannot take
+// the lock straight back (it waits for a starving thread to get it first).
+// Without that, the thread that owns the core keeps re-taking the lock for its
+// whole time slice and the others can make no progress for hundreds of
+// milliseconds (measured here: 8 threads on 2 cores).
+//
+// Use it for very short critical sections between threads that are running.
+// For anything that may wait long, tinyrt::mutex sleeps instead of spinning.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/cache.hpp"
+
+namespace tinyrt {
+
+class spinlock {
+public:
+    spinlock() = default;
+    spinlock(const spinlock&) = delete;
+    spinlock& operator=(const spinlock&) = delete;
+
+    // Blocks (spinning, then yielding) until the calling thread owns the lock.
+    // Not recursive: locking twice from one thread deadlocks.
+    void lock() noexcept {
+        if (starving_.load(detail::relaxed) == 0 &&  // a hint only; lock_slow re-checks under the exchange
+            !locked_.exchange(true, detail::acquire))  // pairs with the release store in unlock()
+            return;
+        lock_slow();
+    }
+
+    // Takes the lock if it is free right now; never waits.
+    bool try_lock() noexcept {
+        // Test before test-and-set: a failed exchange would still pull the
+        // line away from the owner in exclusive state.
+        return !locked_.load(detail::relaxed) &&     // a hint only; the exchange decides
+               !locked_.exchange(true, detail::acquire);  // pairs with the release store in unlock()
+    }
+
+    // Releases the lock. Only the owner may call it.
+    void unlock() noexcept {
+        locked_.store(false, detail::release);  // pairs with the acquire exchange in lock()/try_lock()
+    }
+
+    // Diagnostic snapshot, for tests and benchmarks: is it held right now?
+    bool is_locked() const noexcept {
+        return locked_.load(detail::relaxed);  // a snapshot; orders nothing
+    }
+
+private:
+    void lock_slow() noexcept;
+
+    // The lock word alone on its line: waiters read it in a loop, and a line
+    // shared with other data would be invalidated by every write to that data.
+    alignas(detail::cache_line) std::atomic<bool> locked_{false};
+    // How many waiters have waited too long (see the deviation above). On its
+    // own line so the waiters' updates do not disturb the lock word.
+    alignas(detail::cache_line) std::atomic<std::uint32_t> starving_{0};
+};
+
+}  // namespace tinyrt

@@ -1,0 +1,45 @@
+#include "tinyrt/sync/mutex.hpp"
+
+#include "tinyrt/detail/cpu.hpp"
+#include "tinyrt/detail/futex.hpp"
+
+namespace tinyrt {
+
+namespace {
+// PAUSEs to spin before the first sleep (step 2 of lock()). A sleep and a
+// wake cost two system calls and a context switch, several microseconds; if
+// the owner is running, its critical section is usually shorter than this.
+constexpr int spin_limit = 100;
+}  // namespace
+
+void mutex::lock_slow(std::uint32_t seen) noexcept {
+    // Step 2: spin while the owner runs. Skip it when sleepers are already
+    // queued: the lock is contended and will be handed around for a while.
+    for (int i = 0; i < spin_limit && seen != contended; ++i) {
+        detail::cpu_relax();
+        seen = state_.load(detail::relaxed);  // a peek; the CAS below does the acquire
+        if (seen == unlocked) {
+            if (state_.compare_exchange_weak(seen, locked, detail::acquire,  // pairs with the release in unlock()
+                                             detail::relaxed))  // failure only refreshes `seen`
+                return;
+        }
+    }
+    // Steps 3 and 4: announce a possible sleeper, sleep while the word says so.
+    if (seen != contended) seen = state_.exchange(contended, detail::acquire);  // pairs with the release in unlock()
+    while (seen != unlocked) {
+        detail::futex_wait(state_, contended);
+        seen = state_.exchange(contended, detail::acquire);  // pairs with the release in unlock()
+    }
+}
+
+void mutex::unlock_slow() noexcept {
+    // The word was 2 and is now 1. A locker may write 2 over that 1 before
+    // our store (it saw the mutex held and goes to sleep); overwriting it with
+    // 0 is Drepper's design and loses nothing: that locker either finds 0
+    // when the kernel checks the word, or is queued and gets our wake, and in
+    // both cases it retries with exchange(2), which restores the mark.
+    state_.store(unlocked, detail::release);  // pairs with the acquire exchange/CAS in lock()
+    detail::futex_wake(state_, 1);
+}
+
+}  // namespace tinyrt
