@@ -1,0 +1,143 @@
+// The per-worker work-stealing deque.
+//
+// Algorithm: Chase and Lev, "Dynamic Circular Work-Stealing Deque" (SPAA
+// 2005), with the C11 memory orders of Lê, Pop, Cohen and Zappa Nardelli,
+// "Correct and Efficient Work-Stealing for Weak Memory Models" (PPoPP 2013),
+// figure 1. The owner pushes and pops at the bottom; thieves take from the
+// top with a CAS. Only the last element is contended: owner and thief then
+// race on `top_` with a CAS and exactly one wins.
+//
+// Deliberate deviations from Lê et al.:
+// 1. Their pop() stores `bottom` relaxed, issues a seq_cst fence and loads
+//    `top` relaxed; their steal() loads `top`, fences, loads `bottom`. Here the
+//    four operations are seq_cst instead of fences. The argument is the same
+//    (all of them lie in the single total order S, so pop's store of bottom
+//    and steal's load of bottom cannot both miss each other), it is cheaper on
+//    x86-64 (pop is one XCHG; a seq_cst load is a plain MOV, an MFENCE is not
+//    needed), and ThreadSanitizer understands it (it does not model fences).
+// 2. Growth keeps every retired array alive until the deque is destroyed.
+//    A thief that read the old array pointer may still read a slot of it;
+//    the old array's slots in [top, bottom) are never written again, so the
+//    thief reads the same item the new array holds, and its CAS on `top_`
+//    decides whether it may keep it. Arrays double, so the retired ones sum
+//    to less than the live one: memory stays under 2x the peak.
+// 3. Slots are relaxed atomics: a thief's read of slot t can race with the
+//    owner's write of slot t + capacity after a wrap-around. That thief's CAS
+//    then fails, but in C++ the racing plain read would itself be undefined
+//    behaviour, so the slot must be atomic (DESIGN.md, "Chase-Lev slots are
+//    atomics").
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/cache.hpp"
+
+namespace tinyrt::detail {
+
+template <typename T>
+class chase_lev_deque {
+    static_assert(std::is_pointer_v<T>, "the deque holds task pointers");
+
+public:
+    enum class steal_result { empty, lost_race, success };
+
+    explicit chase_lev_deque(std::int64_t initial_capacity = 256)
+        : array_(new ring(initial_capacity)) {
+        rings_.emplace_back(array_.load(relaxed));  // owner-only bookkeeping, no concurrency yet
+    }
+    chase_lev_deque(const chase_lev_deque&) = delete;
+    chase_lev_deque& operator=(const chase_lev_deque&) = delete;
+
+    // Owner only.
+    void push(T item) {
+        std::int64_t b = bottom_.load(relaxed);  // only the owner writes bottom_
+        std::int64_t t = top_.load(acquire);     // pairs with the seq_cst CAS in steal(): slots below t are free
+        ring* a = array_.load(relaxed);          // only the owner writes array_
+        if (b - t > a->mask) a = grow(a, t, b);
+        a->put(b, item);
+        bottom_.store(b + 1, release);  // publishes the slot; pairs with the seq_cst load of bottom_ in steal()
+    }
+
+    // Owner only. Returns nullptr when empty (or when a thief won the last item).
+    T pop() {
+        std::int64_t b = bottom_.load(relaxed) - 1;  // only the owner writes bottom_
+        ring* a = array_.load(relaxed);              // only the owner writes array_
+        // Claim slot b before looking at top: seq_cst (an XCHG) so that this
+        // store and the load of top below are ordered in S against steal()'s
+        // load of top and load of bottom (deviation 1 above).
+        bottom_.exchange(b, seq_cst);
+        std::int64_t t = top_.load(seq_cst);
+        if (t > b) {  // was empty: undo the claim
+            bottom_.store(b + 1, relaxed);  // owner-only value; no thief takes beyond top
+            return nullptr;
+        }
+        T item = a->get(b);
+        if (t == b) {
+            // The last item: race the thieves for it on top_.
+            if (!top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed)) item = nullptr;  // failure: a thief took it, nothing to read
+            bottom_.store(b + 1, relaxed);  // empty either way; thieves see it as top == bottom
+        }
+        return item;
+    }
+
+    // Any thread. `out` receives the item on success.
+    steal_result steal(T& out) {
+        std::int64_t t = top_.load(seq_cst);
+        std::int64_t b = bottom_.load(seq_cst);
+        if (t >= b) return steal_result::empty;
+        ring* a = array_.load(acquire);  // pairs with the release store in grow(): the copied slots are visible
+        T item = a->get(t);
+        if (!top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed)) return steal_result::lost_race;  // failure: nothing read
+        out = item;
+        return steal_result::success;
+    }
+
+    // Owner only: the bottom index, so a waiting task_group can tell which
+    // entries were pushed after it started (see task_group.hpp).
+    std::int64_t bottom_index() const noexcept {
+        return bottom_.load(relaxed);  // only the owner writes bottom_
+    }
+
+    // Any thread: whether the deque looked non-empty. Used by the park
+    // protocol's re-check, hence seq_cst (see parking.hpp).
+    bool looks_non_empty() const noexcept {
+        std::int64_t t = top_.load(seq_cst);
+        std::int64_t b = bottom_.load(seq_cst);
+        return t < b;
+    }
+
+private:
+    struct ring {
+        explicit ring(std::int64_t capacity)
+            : mask(capacity - 1), slots(new std::atomic<T>[static_cast<std::size_t>(capacity)]) {}
+        std::int64_t mask;  // capacity - 1; capacity is a power of two
+        std::unique_ptr<std::atomic<T>[]> slots;
+
+        void put(std::int64_t i, T item) noexcept {
+            slots[static_cast<std::size_t>(i & mask)].store(item, relaxed);  // published by the release store of bottom_
+        }
+        T get(std::int64_t i) const noexcept {
+            return slots[static_cast<std::size_t>(i & mask)].load(relaxed);  // ordered by the acquire/seq_cst load of bottom_ or array_
+        }
+    };
+
+    ring* grow(ring* old, std::int64_t t, std::int64_t b) {
+        auto bigger = std::make_unique<ring>(2 * (old->mask + 1));
+        for (std::int64_t i = t; i < b; ++i) bigger->put(i, old->get(i));
+        ring* fresh = bigger.get();
+        rings_.push_back(std::move(bigger));  // the old ring stays alive (deviation 2)
+        array_.store(fresh, release);         // pairs with the acquire load in steal()
+        return fresh;
+    }
+
+    alignas(cache_line) std::atomic<std::int64_t> top_{0};
+    alignas(cache_line) std::atomic<std::int64_t> bottom_{0};
+    alignas(cache_line) std::atomic<ring*> array_;
+    std::vector<std::unique_ptr<ring>> rings_;  // owner-only: current and retired arrays
+};
+
+}  // namespace tinyrt::detail

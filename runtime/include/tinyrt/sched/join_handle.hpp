@@ -1,0 +1,202 @@
+// tinyrt::join_handle<T>: the result of one pool.spawn(f), like Python's
+// Thread.join plus the return value, or Tokio's JoinHandle.
+//
+// Lifetime: the task's block holds a small shared state (result, exception,
+// futex word, reference count 2: the task and the handle). The block is
+// recycled when both are done with it, so a spawn needs no allocation beyond
+// the block. Dropping the handle detaches the task: it still runs; if it
+// then fails, nobody can receive the error, so it is printed to stderr
+// rather than silently dropped.
+#pragma once
+
+#include <atomic>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+#include "tinyrt/detail/config.hpp"
+#include "tinyrt/detail/futex.hpp"
+#include "tinyrt/sched/task.hpp"
+#include "tinyrt/sched/worker.hpp"
+
+namespace tinyrt {
+
+template <typename T>
+class join_handle;
+
+namespace detail {
+
+// The part of a spawned task's block that the handle sees.
+template <typename T>
+struct handle_state {
+    static constexpr std::uint32_t waiter_bit = 1;  // a joiner may sleep on `word`
+    static constexpr std::uint32_t done_bit = 2;    // result (or error) is stored
+
+    std::atomic<std::uint32_t> word{0};
+    std::atomic<std::uint32_t> refs{2};  // the task and the handle
+    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
+#if TINYRT_EXCEPTIONS
+    std::exception_ptr error;
+#endif
+
+    bool done() const noexcept {
+        return (word.load(acquire) & done_bit) != 0;  // pairs with the acq_rel fetch_or in finish()
+    }
+
+    // Called once by the task when it has stored its result.
+    void finish() noexcept {
+        std::uint32_t before = word.fetch_or(done_bit, acq_rel);  // release: publishes value/error to done()
+        if ((before & waiter_bit) != 0) futex_wake(word, INT_MAX);
+    }
+
+    // Drops one reference; the last one destroys the state and frees the block.
+    void release(task_block* block) noexcept {
+        if (refs.fetch_sub(1, acq_rel) != 1) return;  // acq_rel: the last owner sees every write of the other
+#if TINYRT_EXCEPTIONS
+        if (error) report_detached_failure(error);
+#endif
+        this->~handle_state();
+        release_block(block);
+    }
+
+#if TINYRT_EXCEPTIONS
+    static void report_detached_failure(const std::exception_ptr& e) noexcept {
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            std::fprintf(stderr, "tinyrt: a detached task failed: %s\n", ex.what());
+        } catch (...) {
+            std::fprintf(stderr, "tinyrt: a detached task failed with a non-standard exception\n");
+        }
+    }
+#endif
+};
+
+// The job a spawn stores in its block: the state at offset 0, then F.
+template <typename F, typename T>
+struct spawn_job {
+    static constexpr std::size_t fn_offset =
+        (sizeof(handle_state<T>) + alignof(F) - 1) / alignof(F) * alignof(F);
+    static constexpr bool fits = fn_offset + sizeof(F) <= task_storage_size && alignof(F) <= 16;
+
+    static F* fn(task_block* b) noexcept { return std::launder(reinterpret_cast<F*>(b->storage + fn_offset)); }
+
+    template <typename G>
+    static handle_state<T>* construct(task_block* b, G&& g) {
+        static_assert(fits);
+        auto* s = new (b->storage) handle_state<T>();
+        new (b->storage + fn_offset) F(std::forward<G>(g));
+        b->run = &run;
+        return s;
+    }
+
+    static void run(task_block* b) noexcept {
+        auto* s = job_in<handle_state<T>>(b);
+        F* f = fn(b);
+#if TINYRT_EXCEPTIONS
+        try {
+#endif
+            if constexpr (std::is_void_v<T>) {
+                (*f)();
+            } else {
+                s->value.emplace((*f)());
+            }
+#if TINYRT_EXCEPTIONS
+        } catch (...) {
+            s->error = std::current_exception();
+        }
+#endif
+        f->~F();
+        s->finish();
+        s->release(b);
+    }
+};
+
+// A closure too large for the block's buffer lives on the heap.
+template <typename F>
+struct boxed {
+    explicit boxed(F f) : p(new F(std::move(f))) {}
+    boxed(boxed&& o) noexcept : p(o.p) { o.p = nullptr; }
+    boxed(const boxed&) = delete;
+    ~boxed() { delete p; }
+    decltype(auto) operator()() { return (*p)(); }
+    F* p;
+};
+
+}  // namespace detail
+
+template <typename T>
+class join_handle {
+public:
+    join_handle() noexcept = default;
+    join_handle(join_handle&& o) noexcept : block_(std::exchange(o.block_, nullptr)), state_(std::exchange(o.state_, nullptr)) {}
+    join_handle& operator=(join_handle&& o) noexcept {
+        if (this != &o) {
+            detach();
+            block_ = std::exchange(o.block_, nullptr);
+            state_ = std::exchange(o.state_, nullptr);
+        }
+        return *this;
+    }
+    join_handle(const join_handle&) = delete;
+    join_handle& operator=(const join_handle&) = delete;
+
+    // Dropping the handle detaches the task; it still runs to completion.
+    ~join_handle() { detach(); }
+
+    // True until join() or detach().
+    bool joinable() const noexcept { return state_ != nullptr; }
+
+    // True once the task has finished (join() would not wait).
+    bool done() const noexcept { return state_ != nullptr && state_->done(); }
+
+    // Waits for the task and returns its value, or rethrows its exception.
+    // On a pool worker the wait runs other tasks instead of blocking.
+    // Calling it on an empty handle is an error.
+    T join() {
+        if (state_ == nullptr) TINYRT_THROW(std::logic_error("tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
+        if (!state_->done()) {
+            detail::wait_until({&state_->word, &is_done, state_, INT64_MIN});
+        }
+        detail::handle_state<T>* s = std::exchange(state_, nullptr);
+        detail::task_block* b = std::exchange(block_, nullptr);
+#if TINYRT_EXCEPTIONS
+        if (s->error) {
+            std::exception_ptr e = std::exchange(s->error, nullptr);
+            s->release(b);
+            std::rethrow_exception(e);
+        }
+#endif
+        if constexpr (std::is_void_v<T>) {
+            s->release(b);
+        } else {
+            T v = std::move(*s->value);
+            s->release(b);
+            return v;
+        }
+    }
+
+    // Lets the task run on without a handle.
+    void detach() noexcept {
+        if (state_ != nullptr) std::exchange(state_, nullptr)->release(std::exchange(block_, nullptr));
+    }
+
+private:
+    friend class pool;
+    join_handle(detail::task_block* b, detail::handle_state<T>* s) noexcept : block_(b), state_(s) {}
+
+    static bool is_done(const void* s) noexcept {
+        return static_cast<const detail::handle_state<T>*>(s)->done();
+    }
+
+    detail::task_block* block_ = nullptr;
+    detail::handle_state<T>* state_ = nullptr;
+};
+
+}  // namespace tinyrt

@@ -1,0 +1,103 @@
+// pool.map(f, items): Python's Pool.map on the work-stealing pool.
+//
+// Chunking: the index range is split in halves recursively, each right half
+// spawned into a task_group, down to a grain of n / (8 x workers) items (at
+// least 1). Eight chunks per worker leave room for stealing to even out
+// uneven chunks, and a chunk is a plain loop, so a million cheap items run
+// at nearly the speed of the loop split in N parts. Three slow items on
+// three workers become three tasks of one item each.
+//
+// Results are written in place into the output vector (element i by the task
+// that owns index i), so the order is the input order whatever ran where.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+#include <ranges>
+#include <type_traits>
+#include <vector>
+
+#include "tinyrt/sched/pool.hpp"
+#include "tinyrt/sched/task_group.hpp"
+
+namespace tinyrt::detail {
+
+// Fills out[lo, hi) with f(items[i]), spawning halves while a chunk is
+// larger than the grain.
+template <typename F, typename Range, typename Out>
+struct map_splitter {
+    F& f;
+    const Range& items;
+    Out* out;
+    std::size_t grain;
+    task_group& group;
+
+    void operator()(std::size_t lo, std::size_t hi) const {
+        while (hi - lo > grain) {
+            std::size_t mid = lo + (hi - lo) / 2;
+            map_splitter self = *this;
+            group.spawn([self, mid, hi] { self(mid, hi); });
+            hi = mid;
+        }
+        auto first = std::ranges::begin(items);
+        for (std::size_t i = lo; i < hi; ++i) {
+            out[i] = std::invoke(f, first[static_cast<std::ptrdiff_t>(i)]);
+        }
+    }
+};
+
+}  // namespace tinyrt::detail
+
+namespace tinyrt {
+
+template <typename F, typename Range>
+auto pool::map(F&& f, const Range& items) {
+    static_assert(std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
+                  "pool.map needs a sized random-access range (vector, array, span, iota...)");
+    using Item = std::ranges::range_reference_t<const Range>;
+    using R = std::decay_t<std::invoke_result_t<F&, Item>>;
+    static_assert(!std::is_void_v<R>, "pool.map collects results; f must return a value");
+
+    const std::size_t n = static_cast<std::size_t>(std::ranges::size(items));
+    std::size_t grain = n / (8 * static_cast<std::size_t>(size()));
+    if (grain == 0) grain = 1;
+
+    auto run_all = [&](auto* out) {
+        using Out = std::remove_pointer_t<decltype(out)>;
+        auto work = [&] {
+            task_group g{*this};
+            detail::map_splitter<F, Range, Out> split{f, items, out, grain, g};
+            split(0, n);
+            g.wait();
+        };
+        detail::worker* w = detail::tls_worker;
+        if (w != nullptr && w->owner == this) {
+            work();  // already on a worker: fork-join in place
+        } else {
+            spawn(work).join();  // from outside: one root task, the caller blocks
+        }
+    };
+
+    if constexpr (std::is_default_constructible_v<R> && !std::is_same_v<R, bool>) {  // vector<bool> has no data()
+        std::vector<R> out(n);
+        if (n > 0) run_all(out.data());
+        return out;
+    } else {
+        std::vector<std::optional<R>> slots(n);
+        if (n > 0) run_all(slots.data());
+        std::vector<R> out;
+        out.reserve(n);
+        for (auto& s : slots) out.push_back(std::move(*s));
+        return out;
+    }
+}
+
+template <typename F, typename T>
+auto pool::map(F&& f, std::initializer_list<T> items) {
+    return map(std::forward<F>(f), std::vector<T>(items));
+}
+
+}  // namespace tinyrt

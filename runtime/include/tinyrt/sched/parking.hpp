@@ -1,0 +1,167 @@
+// Idle workers: searching, parking without burning CPU, and waking without
+// losing a wake-up.
+//
+// State (one `idle_set` per pool):
+//   sleepers_   the stack of parked workers (under mutex_) and its size,
+//               also kept in an atomic so notifiers can skip the lock.
+//   searching_  workers stealing right now. Capped at half the pool, so one
+//               spawn does not wake everybody and thieves do not all fight
+//               over one deque. A worker woken by notify_one() is counted as
+//               searching by the notifier itself, so the spawns that follow
+//               see searching_ > 0 and do not wake a second worker for the
+//               same burst of work (no wake-up storm).
+//   bell_[i]    worker i's futex word: 0 asleep, 1 rung.
+//
+// Park protocol (worker w, after a bounded search found nothing):
+//   1. lock; push w on the stack; sleepers_ += 1 (seq_cst); unlock  (announce)
+//   2. asymmetric_heavy_fence()    pairs with the light fence after pushes
+//   3. re-check every queue: injection count, every deque, shutdown
+//   4. found work: lock; if w is still on the stack, take it off and
+//      sleepers_ -= 1; unlock. If a notifier took it off first, w was rung:
+//      it is now a counted searcher. Either way, go search.
+//   5. otherwise futex_wait(bell_[w], 0) until the bell reads 1, then reset
+//      it. w was rung by a notifier and is a counted searcher.
+//
+// Notify protocol (after publishing work: a deque push or an injection):
+//   a. publish the work (the deque's bottom store / the injection count RMW)
+//   b. fence: the light asymmetric fence after a deque push; the injection
+//      count's seq_cst RMW is already one
+//   c. if sleepers_ == 0 or searching_ > 0: return  (someone will see it)
+//   d. lock; pop a sleeper v; sleepers_ -= 1; searching_ += 1; unlock
+//   e. bell_[v] = 1; futex_wake(bell_[v])
+//
+// Correctness (no lost wake-up). Steps 1-3 and a-c form a store-buffering
+// pair with a full fence on each side, so either the notifier's load in c
+// sees the announcement of step 1 (and pops a sleeper, which is then rung
+// whether or not it has reached futex_wait: the bell stays 1), or the
+// re-check of step 3 sees the work. The "searching_ > 0" shortcut in c is
+// safe because a searcher leaves the searching state in one of two ways:
+// it found work and, if it was the last searcher, calls notify_one() (the
+// baton passes to a sleeper); or it found nothing and parks, and its
+// re-check (step 3) follows its decrement of searching_ (both seq_cst, and
+// the heavy fence between them), so it sees any work published before the
+// notifier read searching_ > 0.
+//
+// Why search a bounded time and then park: a parked worker costs nothing,
+// and a spinning one takes the core from a worker with real work (this
+// machine has 2 cores). The idle-CPU test checks it.
+#pragma once
+
+#include <atomic>
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/cache.hpp"
+#include "tinyrt/detail/futex.hpp"
+
+namespace tinyrt::detail {
+
+class idle_set {
+public:
+    explicit idle_set(unsigned workers)
+        : bells_(new padded<std::atomic<std::uint32_t>>[workers]),
+          searcher_cap_(workers / 2 > 0 ? workers / 2 : 1) {
+        stack_.reserve(workers);
+    }
+
+    // --- searching ---------------------------------------------------------
+
+    // Tries to become a counted searcher; false when enough already search.
+    bool begin_search() noexcept {
+        if (searching_.load(seq_cst) >= searcher_cap_) return false;
+        searching_.fetch_add(1, seq_cst);
+        return true;
+    }
+
+    // Leaves the searching state. If work was found and this was the last
+    // searcher, another sleeper is woken to keep looking (the baton above).
+    void end_search(bool found_work) noexcept {
+        unsigned before = searching_.fetch_sub(1, seq_cst);
+        if (found_work && before == 1) notify_one();
+    }
+
+    // --- parking -----------------------------------------------------------
+
+    // Step 1. Returns how many workers were parked before this one.
+    unsigned announce(unsigned w) {
+        std::lock_guard lock(mutex_);
+        stack_.push_back(w);
+        return sleepers_.fetch_add(1, seq_cst);
+    }
+
+    // Step 4. True if w was rung meanwhile (and so counts as a searcher).
+    bool cancel(unsigned w) noexcept {
+        {
+            std::lock_guard lock(mutex_);
+            for (std::size_t i = 0; i < stack_.size(); ++i) {
+                if (stack_[i] == w) {
+                    stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(i));
+                    sleepers_.fetch_sub(1, seq_cst);
+                    return false;
+                }
+            }
+        }
+        wait_for_bell(w);  // the notifier is between steps d and e
+        return true;
+    }
+
+    // Step 5: sleeps until rung.
+    void sleep(unsigned w) noexcept { wait_for_bell(w); }
+
+    // --- notifying ---------------------------------------------------------
+
+    // Steps c-e. Call after publishing work and a store-load fence.
+    void notify_one() noexcept {
+        if (sleepers_.load(seq_cst) == 0) return;
+        if (searching_.load(seq_cst) > 0) return;
+        unsigned v;
+        {
+            std::lock_guard lock(mutex_);
+            if (stack_.empty()) return;
+            v = stack_.back();
+            stack_.pop_back();
+            sleepers_.fetch_sub(1, seq_cst);
+            searching_.fetch_add(1, seq_cst);
+        }
+        ring(v);
+    }
+
+    // Wakes every sleeper (shutdown). Each counts as a searcher, as above.
+    void notify_all() noexcept {
+        std::vector<unsigned> woken;
+        {
+            std::lock_guard lock(mutex_);
+            woken.swap(stack_);
+            sleepers_.fetch_sub(static_cast<unsigned>(woken.size()), seq_cst);
+            searching_.fetch_add(static_cast<unsigned>(woken.size()), seq_cst);
+        }
+        for (unsigned v : woken) ring(v);
+    }
+
+    unsigned sleepers() const noexcept { return sleepers_.load(seq_cst); }
+
+private:
+    void ring(unsigned v) noexcept {
+        bells_[v].value.store(1, release);  // pairs with the acquire load in wait_for_bell()
+        futex_wake(bells_[v].value, 1);
+    }
+
+    void wait_for_bell(unsigned w) noexcept {
+        std::atomic<std::uint32_t>& bell = bells_[w].value;
+        while (bell.load(acquire) == 0) futex_wait(bell, 0);  // pairs with the release store in ring()
+        bell.store(0, relaxed);  // only w reads it, and nobody rings w until w announces again (under mutex_)
+    }
+
+    std::mutex mutex_;
+    std::vector<unsigned> stack_;  // parked workers, guarded by mutex_
+    std::unique_ptr<padded<std::atomic<std::uint32_t>>[]> bells_;
+    alignas(cache_line) std::atomic<unsigned> sleepers_{0};
+    alignas(cache_line) std::atomic<unsigned> searching_{0};
+    unsigned searcher_cap_;
+};
+
+}  // namespace tinyrt::detail

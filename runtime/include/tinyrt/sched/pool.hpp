@@ -1,0 +1,166 @@
+// tinyrt::pool: a work-stealing thread pool (Python's ThreadPool / Pool,
+// oneTBB's task_arena, Tokio's multi-thread runtime).
+//
+//   tinyrt::pool pool{{.workers = 4}};            // default: hardware threads
+//   auto h = pool.spawn([] { return 41 + 1; });   // tinyrt::join_handle<int>
+//   int v = h.join();
+//   std::vector<int> r = pool.map(inc, items);    // ordered, parallel
+//
+// Where work goes. A spawn from one of this pool's workers pushes onto that
+// worker's Chase-Lev deque (chase_lev_deque.hpp): no lock, no allocation, no
+// fence. A spawn from any other thread (main, an event loop, another pool)
+// goes through the injection queue, a moodycamel::ConcurrentQueue, plus a
+// separate count of queued tasks, because the queue's try_dequeue may miss
+// items that are present (DESIGN.md, "The injection queue is not
+// linearizable"), and parking must not be decided on a miss.
+//
+// Worker loop (pool.cpp): pop the own deque (every 61st time look at the
+// injection queue first, so outside work is not starved by a busy tree);
+// else search: injection queue, then steal from random victims, for a
+// bounded number of rounds; else park (parking.hpp).
+//
+// Shutdown protocol (~pool):
+//   1. stopping_ = true: spawns from outside the pool are now refused with an
+//      error; spawns from tasks running on the workers are still accepted
+//      (they are children of work that was already spawned).
+//   2. wake every parked worker.
+//   3. Each worker keeps running tasks. A worker that finds nothing parks;
+//      if it is the last one to park (all N announced), stopping_ is set and
+//      its re-check saw no work anywhere, the pool is quiescent: nothing is
+//      queued, nothing runs (a running task belongs to a worker that is not
+//      parked), so nothing can be spawned again. It sets terminated_ and
+//      wakes the others, and every worker exits.
+//   4. the destructor joins the threads.
+// So every task spawned before the destructor started runs, and so does
+// everything those tasks spawn.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/config.hpp"
+#include "tinyrt/sched/asymmetric_fence.hpp"
+#include "tinyrt/sched/join_handle.hpp"
+#include "tinyrt/sched/parking.hpp"
+#include "tinyrt/sched/stats.hpp"
+#include "tinyrt/sched/task.hpp"
+#include "tinyrt/sched/worker.hpp"
+
+namespace tinyrt {
+
+struct pool_options {
+    unsigned workers = 0;  // 0: one per hardware thread
+};
+
+class task_group;
+
+class pool {
+public:
+    explicit pool(pool_options options = {});
+    ~pool();  // runs every spawned task, then joins the workers (see above)
+    pool(const pool&) = delete;
+    pool& operator=(const pool&) = delete;
+
+    // Runs f() on a worker; thread-safe, callable from any thread. Dropping
+    // the handle detaches the task (it still runs). Spawning from outside the
+    // pool while it is being destroyed is an error that says so.
+    template <typename F>
+    auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
+        using T = std::invoke_result_t<std::decay_t<F>&>;
+        using Fn = std::decay_t<F>;
+        check_accepting();
+        detail::task_block* b = detail::acquire_block();
+        detail::handle_state<T>* s;
+        if constexpr (detail::spawn_job<Fn, T>::fits) {
+            s = detail::spawn_job<Fn, T>::construct(b, std::forward<F>(f));
+        } else {
+            s = detail::spawn_job<detail::boxed<Fn>, T>::construct(b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
+        }
+        submit(b);
+        return join_handle<T>(b, s);
+    }
+
+    // Like Python's Pool.map: f applied to every element of `items` (any
+    // sized random-access range), results in input order. Large inputs are
+    // split into chunks adaptively (map.hpp). The first exception thrown by f
+    // is rethrown here after the other chunks finish.
+    template <typename F, typename Range>
+    auto map(F&& f, const Range& items);
+    template <typename F, typename T>
+    auto map(F&& f, std::initializer_list<T> items);
+
+    unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
+
+    // Per-worker counters; a consistent total once the pool is idle.
+    pool_stats stats() const;
+
+    // ---- used by task_group, join_handle and map; not for applications ----
+
+    // Queues a block whose job is constructed: on the calling worker's deque
+    // if it is one of ours, else on the injection queue.
+    void submit(detail::task_block* b) {
+        detail::worker* w = detail::tls_worker;
+        if (w != nullptr && w->owner == this) {
+            push_local(*w, b);
+        } else {
+            inject(b);
+        }
+    }
+
+    // The calling worker must be one of ours.
+    void push_local(detail::worker& w, detail::task_block* b) {
+        w.counters.tasks_spawned.add();
+        w.deque.push(b);
+        detail::asymmetric_light_fence();  // step b of the notify protocol (parking.hpp)
+        idle_.notify_one();
+    }
+
+    void run_task(detail::worker& w, detail::task_block* b) noexcept {
+        w.counters.tasks_run.add();
+        b->run(b);
+    }
+
+    // A task from the injection queue or another worker's deque, or null.
+    detail::task_block* find_foreign(detail::worker& w) noexcept;
+
+    // Whether any queue of this pool looked non-empty (seq_cst loads).
+    bool has_visible_work() const noexcept;
+
+private:
+    void check_accepting() const {
+        detail::worker* w = detail::tls_worker;
+        if (w != nullptr && w->owner == this) return;
+        if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint for a clear error
+            TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
+        }
+    }
+
+    void inject(detail::task_block* b);
+    detail::task_block* take_injected() noexcept;
+    detail::task_block* steal_round(detail::worker& w) noexcept;
+    detail::task_block* search(detail::worker& w, bool counted) noexcept;
+    enum class park_result { rung, found_work, found_work_counted, exit };
+    park_result park(detail::worker& w);
+    void worker_main(detail::worker& w);
+
+    detail::block_depot depot_;
+    std::vector<std::unique_ptr<detail::worker>> workers_;
+    detail::idle_set idle_;
+    moodycamel::ConcurrentQueue<detail::task_block*> injection_;
+    alignas(detail::cache_line) std::atomic<std::int64_t> injected_{0};  // tasks in injection_
+    alignas(detail::cache_line) std::atomic<std::uint64_t> external_spawns_{0};
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> terminated_{false};
+};
+
+}  // namespace tinyrt
+
+#include "tinyrt/sched/task_group.hpp"

@@ -1,0 +1,130 @@
+// Task blocks: the fixed-size, type-erased unit of work the scheduler moves
+// between deques, and the per-worker cache that recycles them.
+//
+// Why fixed-size blocks: fib(35) spawns ~30 million tasks. A heap allocation
+// per spawn would cost more than the task itself, so every spawn takes a
+// 128-byte block from the spawning worker's cache and the finishing worker
+// gives it back to its own cache (small-buffer closures, recycled blocks). A
+// closure that does not fit the block's buffer is boxed on the heap; that is
+// the only per-spawn allocation, and the common lambdas never need it.
+//
+// Blocks migrate: a block spawned on worker A and stolen by B is recycled
+// into B's cache. A worker that only steals would fill its cache while the
+// spawner's empties, so a full cache hands half of its blocks to the pool's
+// depot in one batch, and an empty cache refills from the depot before it
+// asks the heap (one lock per `batch` blocks, never per spawn).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "tinyrt/detail/cache.hpp"
+
+namespace tinyrt::detail {
+
+struct task_block;
+
+// Runs the job stored in the block, then gives the block back (or leaves it
+// to a join_handle that still refers to it). Called exactly once per spawn.
+using task_fn = void (*)(task_block*) noexcept;
+
+inline constexpr std::size_t task_block_size = 128;
+
+struct alignas(cache_line) task_block {
+    task_fn run = nullptr;
+    task_block* next = nullptr;  // free-list link, only while cached
+    alignas(16) std::byte storage[task_block_size - 2 * sizeof(void*)];
+};
+static_assert(sizeof(task_block) == task_block_size);
+
+inline constexpr std::size_t task_storage_size = sizeof(task_block::storage);
+
+// Raw block memory from the heap (aligned to a cache line so two blocks
+// never share one).
+task_block* allocate_block();
+void free_block(task_block* b) noexcept;
+
+// A singly linked chain of free blocks.
+struct block_chain {
+    task_block* head = nullptr;
+    std::size_t count = 0;
+};
+
+// Where full caches leave blocks for empty ones; one per pool.
+class block_depot {
+public:
+    block_depot() = default;
+    block_depot(const block_depot&) = delete;
+    block_depot& operator=(const block_depot&) = delete;
+    ~block_depot();
+
+    void put(block_chain chain);
+    block_chain take();  // an empty chain when the depot is empty
+
+private:
+    std::mutex mutex_;
+    std::vector<block_chain> chains_;
+};
+
+// One per worker thread; only its owner touches it.
+class block_cache {
+public:
+    static constexpr std::size_t limit = 4096;  // blocks kept (512 KiB)
+    static constexpr std::size_t batch = limit / 2;
+
+    explicit block_cache(block_depot* depot) noexcept : depot_(depot) {}
+    block_cache(const block_cache&) = delete;
+    block_cache& operator=(const block_cache&) = delete;
+    ~block_cache();
+
+    task_block* get() {
+        if (free_.head == nullptr) refill();
+        if (free_.head == nullptr) return allocate_block();
+        task_block* b = free_.head;
+        free_.head = b->next;
+        --free_.count;
+        return b;
+    }
+
+    void put(task_block* b) noexcept {
+        if (free_.count == limit) spill();
+        b->next = free_.head;
+        free_.head = b;
+        ++free_.count;
+    }
+
+private:
+    void refill();
+    void spill() noexcept;
+
+    block_chain free_;
+    block_depot* depot_;
+};
+
+// The calling thread's cache: set by pool workers for their lifetime, null on
+// every other thread (which then uses the heap directly).
+inline constinit thread_local block_cache* tls_block_cache = nullptr;
+
+inline task_block* acquire_block() {
+    if (block_cache* c = tls_block_cache) return c->get();
+    return allocate_block();
+}
+
+inline void release_block(task_block* b) noexcept {
+    if (block_cache* c = tls_block_cache) {
+        c->put(b);
+    } else {
+        free_block(b);
+    }
+}
+
+// The object of type J that a block's storage holds at offset 0.
+template <typename J>
+J* job_in(task_block* b) noexcept {
+    return std::launder(reinterpret_cast<J*>(b->storage));
+}
+
+}  // namespace tinyrt::detail

@@ -1,0 +1,40 @@
+#include "tinyrt/sched/asymmetric_fence.hpp"
+
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <mutex>
+
+namespace tinyrt::detail {
+
+namespace {
+
+long membarrier(int command) noexcept {
+    return ::syscall(__NR_membarrier, command, 0U, 0);
+}
+
+}  // namespace
+
+void asymmetric_fence_init() noexcept {
+#if !TINYRT_TSAN
+    static std::once_flag once;
+    std::call_once(once, [] {
+        long supported = membarrier(MEMBARRIER_CMD_QUERY);
+        if (supported < 0 || (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
+        if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) return;
+        membarrier_ready.store(true, relaxed);  // read by threads created after this (pool workers) or handed the pool later
+    });
+#endif
+}
+
+void asymmetric_heavy_fence() noexcept {
+#if !TINYRT_TSAN
+    if (membarrier_ready.load(relaxed)) {  // set once before any worker started
+        if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
+    }
+#endif
+    fence_seq_cst();
+}
+
+}  // namespace tinyrt::detail
