@@ -222,7 +222,11 @@ bool cancel_root(task_node* node) noexcept {
 std::coroutine_handle<> resume_waiter(task_node* waiter, std::coroutine_handle<> where) noexcept {
     event_loop* loop = running_loop;
     waiter->hook = nullptr;
-#if !TINYRT_EXCEPTIONS
+#if TINYRT_EXCEPTIONS
+    // A cancel that arrived while it waited was forwarded to what it waited
+    // on; the outcome it is about to see (cancelled_error) delivers it.
+    waiter->flags &= ~task_cancel_pending;
+#else
     if (waiter->has(task_cancel_pending)) {
         waiter->resume_point = where;
         loop->schedule(waiter);

@@ -91,7 +91,7 @@ public:
 #endif
     }
 
-protected:
+    // Rethrows the task's exception, if it has one.
     void rethrow_if_failed() const {
 #if TINYRT_EXCEPTIONS
         if (error_ != nullptr) std::rethrow_exception(error_);
@@ -217,6 +217,13 @@ task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listen
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");
     return loop.spawn(h, &h.promise(), listener, tag);
+}
+
+// Rethrows the error a finished root ended with (cancelled_error if the
+// cancellation destroyed it, without exceptions: then this is fatal).
+inline void rethrow_root_error(task_node* node) {
+    if (node->frame == nullptr) TINYRT_THROW(cancelled_error{});
+    node->promise->rethrow_if_failed();
 }
 
 // The result of a finished root, moved out (value, or its error rethrown).

@@ -1,0 +1,107 @@
+// The machinery under gather and when_any: one awaiting task waits for a
+// group of roots it has spawned.
+//
+// Protocol (all on the loop thread):
+//   1. await_suspend spawns every child as a root whose listener is the
+//      group (tag = its index) and parks the awaiting task with the group as
+//      its cancel hook.
+//   2. Each child's completion calls on_done: remaining -= 1, and
+//        - the first child to fail (in time) is remembered, and every other
+//          unfinished child is cancelled;
+//        - with `first_wins` (when_any) the first child to finish, however
+//          it finished, is remembered, and the others are cancelled.
+//   3. When remaining reaches 0 the awaiting task resumes (symmetric
+//      transfer from the last child's final_suspend).
+//   4. Cancelling the awaiting task cancels every unfinished child; it then
+//      resumes at step 3 and sees the first child's cancelled_error.
+// So the group never resumes while a child still runs: a failure or a
+// cancellation propagates only after the others have finished (by
+// cancellation, or on their own if they finish first). No child outlives
+// the await, and the group frees every node when it is destroyed.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+
+#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/coro/task_node.hpp"
+
+namespace tinyrt::detail {
+
+class group_waiter : protected completion_listener, protected cancel_hook {
+public:
+    static constexpr std::size_t none = SIZE_MAX;
+
+    group_waiter(const group_waiter&) = delete;
+    group_waiter& operator=(const group_waiter&) = delete;
+
+protected:
+    explicit group_waiter(bool first_wins) noexcept : first_wins_(first_wins) {
+        this->on_done = &child_done;
+        this->cancel = &cancel_children;
+    }
+    ~group_waiter() = default;
+
+    // Step 1, after the subclass spawned `count` children into `nodes`.
+    // Returns what await_suspend returns.
+    bool park(event_loop& loop, std::coroutine_handle<> h, task_node** nodes, std::size_t count) noexcept {
+        nodes_ = nodes;
+        count_ = count;
+        remaining_ = count;
+        waiter_ = loop.current_task();
+        resume_at_ = h;
+        if (!loop.park(h, this)) {
+            // Cancelled before it could wait: cancel the children, still wait
+            // for them (without exceptions the loop destroys this chain, and
+            // the subclass destructor detaches the children).
+            if (suspend_to_cancel) return true;
+            waiter_->hook = nullptr;
+            for (std::size_t i = 0; i < count; ++i) cancel_root(nodes[i]);
+        }
+        return true;
+    }
+
+    std::size_t first_failed() const noexcept { return first_failed_; }
+    std::size_t first_done() const noexcept { return first_done_; }
+
+private:
+    static std::coroutine_handle<> child_done(completion_listener* self, task_node* child) noexcept {
+        auto* me = &static_cast<group_waiter&>(*self);
+        // The child finished: keep the node (its result) for await_resume;
+        // completion_listener cleared, so it is ours to free.
+        const bool failed = child->has(task_failed);
+        if (failed && me->first_failed_ == none) {
+            me->first_failed_ = child->tag;
+            me->cancel_others(child);
+        }
+        if (me->first_wins_ && me->first_done_ == none) {
+            me->first_done_ = child->tag;
+            me->cancel_others(child);
+        }
+        if (--me->remaining_ == 0) return resume_waiter(me->waiter_, me->resume_at_);
+        return std::noop_coroutine();
+    }
+
+    static void cancel_children(cancel_hook* self) noexcept {
+        auto* me = &static_cast<group_waiter&>(*self);
+        me->waiter_->hook = me;  // stay parked here until the children finish
+        me->cancel_others(nullptr);
+    }
+
+    void cancel_others(task_node* except) noexcept {
+        for (std::size_t i = 0; i < count_; ++i) {
+            if (nodes_[i] != except) cancel_root(nodes_[i]);
+        }
+    }
+    task_node** nodes_ = nullptr;
+    std::size_t count_ = 0;
+    std::size_t remaining_ = 0;
+    std::size_t first_failed_ = none;
+    std::size_t first_done_ = none;
+    task_node* waiter_ = nullptr;
+    std::coroutine_handle<> resume_at_;
+    bool first_wins_;
+};
+
+}  // namespace tinyrt::detail

@@ -1,0 +1,102 @@
+// tinyrt::wait_for: asyncio.wait_for. Runs a task with a time limit.
+//
+//   try { int v = co_await tinyrt::wait_for(slow(), 500ms); }
+//   catch (const tinyrt::timeout_error&) { ... }
+//
+// The task starts as a root when wait_for is awaited, and a timer is set.
+// Race between completion and timeout -- only one can win, and the first
+// one the loop processes does (both run on the loop thread):
+//   * completion first: on_done removes the timer from the heap (so it can
+//     no longer fire) and resumes the awaiter with the task's result;
+//   * timer first: on_fire marks `timed_out` and cancels the task; the
+//     awaiter resumes only when the task has finished its cancellation. If
+//     it ended with cancelled_error the awaiter gets timeout_error; if it
+//     ended otherwise anyway (it caught the cancellation and returned, or
+//     failed), that outcome is what the awaiter gets.
+// Cancelling the awaiter removes the timer and cancels the task; it then
+// sees cancelled_error.
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <utility>
+
+#include "tinyrt/coro/errors.hpp"
+#include "tinyrt/coro/task.hpp"
+
+namespace tinyrt {
+namespace detail {
+
+template <typename T>
+class wait_for_awaiter : private completion_listener, private cancel_hook, private timer_node {
+public:
+    wait_for_awaiter(task<T>&& t, std::int64_t timeout_ns) : task_(std::move(t)), timeout_ns_(timeout_ns) {
+        this->on_done = &finished;
+        this->cancel = &on_cancel;
+        this->fire = &on_fire;
+    }
+    wait_for_awaiter(const wait_for_awaiter&) = delete;
+    wait_for_awaiter& operator=(const wait_for_awaiter&) = delete;
+    ~wait_for_awaiter() {
+        if (queued()) loop_->cancel_timer(this);
+        if (node_ != nullptr) release_root(node_);
+    }
+
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> h) {
+        loop_ = &loop_for("wait_for");
+        node_ = spawn_task(*loop_, std::move(task_), this);
+        waiter_ = loop_->current_task();
+        resume_at_ = h;
+        if (!loop_->park(h, this)) {
+            if (suspend_to_cancel) return true;
+            cancel_root(node_);  // cancelled already: no timer, just wait for the task
+            return true;
+        }
+        loop_->add_timer(this, event_loop::now_ns() + timeout_ns_);
+        return true;
+    }
+    T await_resume() {
+        if (timed_out_ && node_->has(task_cancelled)) TINYRT_THROW(timeout_error{});
+        return take_result<T>(node_);
+    }
+
+private:
+    static std::coroutine_handle<> finished(completion_listener* self, task_node*) noexcept {
+        auto* me = &static_cast<wait_for_awaiter&>(*self);
+        me->loop_->cancel_timer(me);  // completion won (no-op if the timer fired)
+        return resume_waiter(me->waiter_, me->resume_at_);
+    }
+    static void on_fire(timer_node* self) noexcept {
+        auto* me = &static_cast<wait_for_awaiter&>(*self);
+        me->timed_out_ = true;
+        cancel_root(me->node_);  // the awaiter resumes when the task has finished
+    }
+    static void on_cancel(cancel_hook* self) noexcept {
+        auto* me = &static_cast<wait_for_awaiter&>(*self);
+        me->waiter_->hook = me;
+        me->loop_->cancel_timer(me);
+        cancel_root(me->node_);
+    }
+
+    task<T> task_;
+    std::int64_t timeout_ns_;
+    event_loop* loop_ = nullptr;
+    task_node* node_ = nullptr;
+    task_node* waiter_ = nullptr;
+    std::coroutine_handle<> resume_at_;
+    bool timed_out_ = false;
+};
+
+}  // namespace detail
+
+// Awaitable: the task's result if it finishes within `timeout`, else
+// timeout_error (after the task has been cancelled and has finished).
+template <typename T, typename Rep, typename Period>
+[[nodiscard]] detail::wait_for_awaiter<T> wait_for(task<T> t, std::chrono::duration<Rep, Period> timeout) {
+    const auto ns = std::chrono::ceil<std::chrono::nanoseconds>(timeout).count();
+    return detail::wait_for_awaiter<T>{std::move(t), ns > 0 ? static_cast<std::int64_t>(ns) : 0};
+}
+
+}  // namespace tinyrt
