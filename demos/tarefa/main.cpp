@@ -1,0 +1,35 @@
+// tarefa: the notebook's "Threads" cells on tinyrt. Each notebook cell is
+// one function; adding a section is one line here.
+#include <cstdio>
+
+#include "common/args.hpp"
+#include "tarefa/tarefa.hpp"
+
+namespace {
+
+void cell(const char* title) {
+    std::printf("\n# %s\n", title);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long tick_ms = 1000;
+    demo::args a{"tarefa", "The notebook's thread cells: tarefa(ini, fim) run sequentially, then as\n"
+                           "two tasks on a tinyrt::pool started without and with join."};
+    a.add("tick", tick_ms, "length of the notebook's one-second sleep, in milliseconds", 0, 60000);
+    a.parse(argc, argv);
+
+    tarefa_demo::options o;
+    o.tick = std::chrono::milliseconds(tick_ms);
+
+    using namespace tarefa_demo;
+    cell("In [1]: versão sequencial");           cell_sequential(o);
+    cell("In [3]: T1.start(), T2.start(), sem join"); cell_start_without_join(o);
+    cell("In [4]: T1.start(), T2.start(), join"); cell_start_and_join(o);
+    if (&cell_coroutines != nullptr) {
+        cell("Corrotinas no event loop");        cell_coroutines(o);
+    }
+    return 0;
+}
