@@ -1,6 +1,5 @@
 #include "tinyrt/sched/task.hpp"
 
-#include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
 
@@ -14,7 +13,8 @@ void free_block(task_block* b) noexcept {
 }
 
 block_depot::~block_depot() {
-    for (block_chain& c : chains_) {
+    while (chains_ != nullptr) {
+        block_chain c = take();
         while (c.head != nullptr) {
             task_block* next = c.head->next;
             free_block(c.head);
@@ -23,17 +23,20 @@ block_depot::~block_depot() {
     }
 }
 
-void block_depot::put(block_chain chain) {
+void block_depot::put(block_chain chain) noexcept {
+    if (chain.head == nullptr) return;
     std::lock_guard lock(mutex_);
-    chains_.push_back(chain);
+    new (chain.head->storage) chain_link{chains_, chain.count};
+    chains_ = chain.head;
 }
 
-block_chain block_depot::take() {
+block_chain block_depot::take() noexcept {
     std::lock_guard lock(mutex_);
-    if (chains_.empty()) return {};
-    block_chain c = chains_.back();
-    chains_.pop_back();
-    return c;
+    if (chains_ == nullptr) return {};
+    task_block* head = chains_;
+    chain_link link = *job_in<chain_link>(head);
+    chains_ = link.next_chain;
+    return {head, link.count};
 }
 
 block_cache::~block_cache() {
@@ -49,8 +52,8 @@ void block_cache::refill() {
 }
 
 void block_cache::spill() noexcept {
-    // Hand the newest `batch` blocks to the depot in one chain. If the depot
-    // cannot take them (its vector failed to grow), free them instead.
+    // Hand the newest `batch` blocks to the depot in one chain (or back to
+    // the heap when the cache has no depot).
     block_chain out;
     out.head = free_.head;
     task_block* last = free_.head;
@@ -60,16 +63,8 @@ void block_cache::spill() noexcept {
     out.count = batch;
     free_.count -= batch;
     if (depot_ != nullptr) {
-#if TINYRT_EXCEPTIONS
-        try {
-            depot_->put(out);
-            return;
-        } catch (...) {
-        }
-#else
         depot_->put(out);
         return;
-#endif
     }
     while (out.head != nullptr) {
         task_block* next = out.head->next;

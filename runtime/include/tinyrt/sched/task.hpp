@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <mutex>
 #include <new>
-#include <vector>
 
 #include "tinyrt/detail/cache.hpp"
 
@@ -61,12 +60,19 @@ public:
     block_depot& operator=(const block_depot&) = delete;
     ~block_depot();
 
-    void put(block_chain chain);
-    block_chain take();  // an empty chain when the depot is empty
+    void put(block_chain chain) noexcept;
+    block_chain take() noexcept;  // an empty chain when the depot is empty
 
 private:
+    // The chains are linked through their head blocks' storage, so the
+    // depot itself never allocates.
+    struct chain_link {
+        task_block* next_chain;
+        std::size_t count;
+    };
+
     std::mutex mutex_;
-    std::vector<block_chain> chains_;
+    task_block* chains_ = nullptr;  // guarded by mutex_
 };
 
 // One per worker thread; only its owner touches it.
@@ -74,8 +80,15 @@ class block_cache {
 public:
     static constexpr std::size_t limit = 4096;  // blocks kept (512 KiB)
     static constexpr std::size_t batch = limit / 2;
+    // Blocks a worker starts with (32 KiB). A worker's live blocks are its
+    // recursion depth times its helping depth plus its queued tasks; starting
+    // with this many means a thief that suddenly runs a deep stolen subtree
+    // does not go to the heap in the middle of a run.
+    static constexpr std::size_t initial = 256;
 
-    explicit block_cache(block_depot* depot) noexcept : depot_(depot) {}
+    explicit block_cache(block_depot* depot) : depot_(depot) {
+        for (std::size_t i = 0; i < initial; ++i) put(allocate_block());
+    }
     block_cache(const block_cache&) = delete;
     block_cache& operator=(const block_cache&) = delete;
     ~block_cache();

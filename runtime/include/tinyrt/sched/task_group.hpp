@@ -159,6 +159,15 @@ private:
     }
 
     void wait_for_children() noexcept {
+        // Fast path, inline: the owner pops its own children (LIFO, above
+        // mark_) and runs them until none is left in its deque.
+        if (owner_ != nullptr && owner_ == detail::tls_worker) {
+            while (!finished(this) && owner_->deque.bottom_index() > mark_) {
+                detail::task_block* b = owner_->deque.pop();
+                if (b == nullptr) break;
+                pool_.run_task(*owner_, b);
+            }
+        }
         if (finished(this)) return;
         detail::wait_until({&remote_, &finished, this, owner_ != nullptr ? mark_ : INT64_MIN});
         remote_.fetch_and(~1U, detail::relaxed);  // clear the waiter bit; every child is done, nobody else writes now
