@@ -230,9 +230,20 @@ long arg_long(int argc, char** argv, const char* name, long def) {
 int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--help") == 0) {
-            std::printf("bench_coro [--runs R] [--python-runs R] [--sleepers N] [--ops N]\n");
+            std::printf("bench_coro [--runs R] [--python-runs R] [--sleepers N] [--ops N] [--profile sleep|spawn|await]\n");
             return 0;
         }
+    }
+    // --profile CASE: run tinyrt's case 20 times in this process, for perf.
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "--profile") != 0) continue;
+        const std::string which = argv[i + 1];
+        for (int k = 0; k < 20; ++k) {
+            if (which == "sleep") bench_coro::tinyrt_sleep(100'000);
+            if (which == "spawn") bench_coro::tinyrt_spawn(1'000'000);
+            if (which == "await") bench_coro::tinyrt_await(1'000'000);
+        }
+        return 0;
     }
     const int runs = static_cast<int>(arg_long(argc, argv, "--runs", 5));
     const int py_runs = static_cast<int>(arg_long(argc, argv, "--python-runs", 3));

@@ -116,13 +116,12 @@ void event_loop::drain_posted() {
 
 // ---- roots ------------------------------------------------------------------
 
-detail::task_node* event_loop::spawn(std::coroutine_handle<> frame, detail::promise_base* promise,
-                                     detail::completion_listener* listener, std::uint32_t tag) {
+detail::task_node* event_loop::spawn(detail::promise_base* promise, detail::completion_listener* listener,
+                                     std::uint32_t tag) {
     void* mem = detail::frame_allocate(sizeof(detail::task_node));
     auto* node = ::new (mem) detail::task_node;
-    node->frame = frame;
     node->promise = promise;
-    node->resume_point = frame;
+    node->resume_point = promise->frame();
     node->listener = listener;
     node->tag = tag;
     promise->set_root(node);
@@ -181,7 +180,7 @@ event_loop& loop_for(const char* what) noexcept {
 }
 
 void free_root(task_node* node) noexcept {
-    if (node->frame) node->frame.destroy();
+    if (node->promise != nullptr) node->promise->frame().destroy();
     node->~task_node();
     frame_deallocate(node, sizeof(task_node));
 }
@@ -253,8 +252,8 @@ void event_loop::unlink_live(detail::task_node* node) noexcept {
 // cancelled_error; the chain is destroyed instead (every awaiter's destructor
 // unregisters its timer / fd / mutex wait) and the root finishes as cancelled.
 void event_loop::destroy_cancelled(detail::task_node* node) noexcept {
-    node->frame.destroy();
-    node->frame = {};
+    node->promise->frame().destroy();
+    node->promise = nullptr;
     node->flags |= detail::task_failed | detail::task_cancelled;
     detail::finish_root(node).resume();
 }
@@ -263,13 +262,13 @@ void event_loop::destroy_cancelled(detail::task_node* node) noexcept {
 
 void event_loop::add_timer(detail::timer_node* t, std::int64_t deadline_ns) {
     ++stats_.timers_set;
-    timers_.push(t, deadline_ns, timer_seq_++);
+    timers_.push(t, deadline_ns);
 }
 
 void event_loop::cancel_timer(detail::timer_node* t) noexcept {
     if (!t->queued()) return;
     ++stats_.timers_cancelled;
-    timers_.remove(t);
+    timers_.cancel(t);
 }
 
 void event_loop::fire_timers() {

@@ -4,7 +4,7 @@
 // Parts (all owned by the loop thread unless marked):
 //   ready queue  intrusive FIFO of task_nodes (task_node::next); pushing and
 //                popping are two pointer writes: no lock, no system call
-//   timers       detail::timer_heap (binary heap, intrusive nodes)
+//   timers       detail::timer_queue (sorted run + heap, lazy cancel)
 //   reactor      one epoll instance: fd readiness for wait_ready (io_wait.hpp)
 //                and an eventfd that other threads write to wake the loop
 //   posted queue the only part other threads touch: a lock-free LIFO of
@@ -40,7 +40,7 @@
 
 #include "tinyrt/coro/task_node.hpp"
 #include "tinyrt/detail/config.hpp"
-#include "tinyrt/coro/timer_heap.hpp"
+#include "tinyrt/coro/timer_queue.hpp"
 
 namespace tinyrt {
 
@@ -107,10 +107,11 @@ public:
     // shutdown), so no frame outlives the call.
     void run_until_done(detail::task_node* main);
 
-    // Allocates a root node for `frame` (a fresh, never started task) and
+    // Allocates a root node for the frame of `promise` (a fresh, never
+    // started task) and
     // makes it ready. The caller owns the node until it calls release_root.
-    detail::task_node* spawn(std::coroutine_handle<> frame, detail::promise_base* promise,
-                             detail::completion_listener* listener, std::uint32_t tag = 0);
+    detail::task_node* spawn(detail::promise_base* promise, detail::completion_listener* listener,
+                             std::uint32_t tag = 0);
     void schedule(detail::task_node* node) noexcept;
     detail::task_node* current_task() const noexcept { return current_; }
     void set_current_task(detail::task_node* node) noexcept { current_ = node; }
@@ -163,8 +164,7 @@ private:
     detail::task_node* ready_tail_ = nullptr;
     detail::task_node* current_ = nullptr;
     detail::task_node* live_head_ = nullptr;
-    detail::timer_heap timers_;
-    std::uint64_t timer_seq_ = 0;
+    detail::timer_queue timers_;
     std::vector<fd_slot> fds_;
     std::size_t io_waiting_ = 0;
     std::size_t external_waits_ = 0;

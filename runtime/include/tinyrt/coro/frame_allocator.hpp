@@ -29,19 +29,59 @@ namespace tinyrt::detail {
 
 inline constexpr std::size_t frame_granule = 16;
 inline constexpr std::size_t frame_max_small = 1024;
+inline constexpr std::size_t frame_class_count = frame_max_small / frame_granule;
+
+struct frame_free_block {
+    frame_free_block* next;
+};
+
+// The calling thread's free lists. Trivially constructible and destructible,
+// so reaching it is one thread-pointer-relative load (no TLS init guard);
+// the slow path registers a separate object whose destructor hands the
+// lists to the process-wide pool when the thread exits.
+struct frame_thread_lists {
+    frame_free_block* heads[frame_class_count];
+    std::int64_t live;
+};
+extern thread_local constinit frame_thread_lists frame_lists;
+
+inline std::size_t frame_class_of(std::size_t size) noexcept { return (size + frame_granule - 1) / frame_granule - 1; }
+
+void* frame_allocate_slow(std::size_t size);
+void frame_deallocate_large(void* block) noexcept;
 
 // Returns a block of at least `size` bytes aligned to 16 bytes (what
 // coroutine frames need: __STDCPP_DEFAULT_NEW_ALIGNMENT__). Never null: on
 // exhaustion it reports through the usual std::bad_alloc / detail::fatal.
-void* frame_allocate(std::size_t size);
+inline void* frame_allocate(std::size_t size) {
+    if (size <= frame_max_small) {
+        frame_free_block*& head = frame_lists.heads[frame_class_of(size)];
+        if (frame_free_block* b = head) {
+            head = b->next;
+            ++frame_lists.live;
+            return b;
+        }
+    }
+    return frame_allocate_slow(size);
+}
 
 // Gives back a block from frame_allocate; `size` must be the size it was
 // allocated with (the sized operator delete passes it).
-void frame_deallocate(void* block, std::size_t size) noexcept;
+inline void frame_deallocate(void* block, std::size_t size) noexcept {
+    --frame_lists.live;
+    if (size > frame_max_small) {
+        frame_deallocate_large(block);
+        return;
+    }
+    auto* b = static_cast<frame_free_block*>(block);
+    frame_free_block*& head = frame_lists.heads[frame_class_of(size)];
+    b->next = head;
+    head = b;
+}
 
 // Blocks allocated minus blocks freed by the calling thread. Tests use it to
 // prove that nothing is left alive; it is per thread, so compare it on the
 // thread that both created and finished the frames (the loop thread).
-std::int64_t frame_live_blocks() noexcept;
+inline std::int64_t frame_live_blocks() noexcept { return frame_lists.live; }
 
 }  // namespace tinyrt::detail

@@ -29,8 +29,7 @@ namespace tinyrt {
 
 class sleep_awaiter : private detail::cancel_hook, private detail::timer_node {
 public:
-    explicit sleep_awaiter(std::int64_t deadline_ns, bool relative) noexcept
-        : when_(deadline_ns), relative_(relative) {
+    explicit sleep_awaiter(std::int64_t deadline_ns, bool relative) noexcept : when_(deadline_ns), relative_(relative) {
         this->cancel = &on_cancel;
         this->fire = &on_fire;
     }
@@ -39,19 +38,19 @@ public:
     // Destroyed while queued only when a cancelled chain is destroyed
     // (builds without exceptions): take the timer out of the heap.
     ~sleep_awaiter() {
-        if (queued()) loop_->cancel_timer(this);
+        if (queued()) event_loop::current()->cancel_timer(this);
     }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
-        loop_ = &detail::loop_for("sleep_for");
-        if (!loop_->park(h, this)) {
+        event_loop& loop = detail::loop_for("sleep_for");
+        if (!loop.park(h, this)) {
             cancelled_ = true;
             return detail::suspend_to_cancel;
         }
-        node_ = loop_->current_task();
         const std::int64_t deadline = relative_ ? event_loop::now_ns() + when_ : when_;
-        loop_->add_timer(this, deadline);
+        node_ = loop.current_task();  // when_ is not needed any more: same storage
+        loop.add_timer(this, deadline);
         return true;
     }
     void await_resume() const {
@@ -62,18 +61,23 @@ private:
     static void on_fire(detail::timer_node* self) noexcept {
         auto* me = &static_cast<sleep_awaiter&>(*self);
         me->node_->hook = nullptr;
-        me->loop_->schedule(me->node_);
+        event_loop::current()->schedule(me->node_);
     }
     static void on_cancel(detail::cancel_hook* self) noexcept {
         auto* me = &static_cast<sleep_awaiter&>(*self);
-        me->loop_->cancel_timer(me);
+        event_loop* loop = event_loop::current();
+        loop->cancel_timer(me);
         me->cancelled_ = true;
-        me->loop_->deliver_cancel(me->node_);
+        loop->deliver_cancel(me->node_);
     }
 
-    std::int64_t when_;  // a duration or an absolute deadline, in ns
-    event_loop* loop_ = nullptr;
-    detail::task_node* node_ = nullptr;
+    // Small on purpose: it lives in every sleeping frame. Before the await
+    // suspends, when_ holds the duration or absolute deadline (ns); after,
+    // node_ holds the sleeping root.
+    union {
+        std::int64_t when_;
+        detail::task_node* node_;
+    };
     bool relative_;
     bool cancelled_ = false;
 };

@@ -81,6 +81,9 @@ public:
     }
 
     void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
+    // This promise's own frame (set by get_return_object), so that a root
+    // node can hold just the promise and still destroy the frame.
+    std::coroutine_handle<> frame() const noexcept { return self_; }
     void set_root(task_node* node) noexcept { root_ = node; }
     task_node* root() const noexcept { return root_; }
     bool failed() const noexcept {
@@ -97,6 +100,9 @@ public:
         if (error_ != nullptr) std::rethrow_exception(error_);
 #endif
     }
+
+protected:
+    std::coroutine_handle<> self_;
 
 private:
     std::coroutine_handle<> continuation_;
@@ -205,10 +211,14 @@ private:
 namespace detail {
 template <typename T>
 task<T> promise<T>::get_return_object() noexcept {
-    return task<T>{std::coroutine_handle<promise<T>>::from_promise(*this)};
+    auto h = std::coroutine_handle<promise<T>>::from_promise(*this);
+    self_ = h;
+    return task<T>{h};
 }
 inline task<void> promise<void>::get_return_object() noexcept {
-    return task<void>{std::coroutine_handle<promise<void>>::from_promise(*this)};
+    auto h = std::coroutine_handle<promise<void>>::from_promise(*this);
+    self_ = h;
+    return task<void>{h};
 }
 
 // Turns a task into a root on `loop`: the node owns the frame from now on.
@@ -216,20 +226,20 @@ template <typename T>
 task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listener, std::uint32_t tag = 0) {
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");
-    return loop.spawn(h, &h.promise(), listener, tag);
+    return loop.spawn(&h.promise(), listener, tag);
 }
 
 // Rethrows the error a finished root ended with (cancelled_error if the
 // cancellation destroyed it, without exceptions: then this is fatal).
 inline void rethrow_root_error(task_node* node) {
-    if (node->frame == nullptr) TINYRT_THROW(cancelled_error{});
+    if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});
     node->promise->rethrow_if_failed();
 }
 
 // The result of a finished root, moved out (value, or its error rethrown).
 template <typename T>
 T take_result(task_node* node) {
-    if (node->frame == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
+    if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
     return static_cast<promise<T>*>(node->promise)->take();
 }
 }  // namespace detail

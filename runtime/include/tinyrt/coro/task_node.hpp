@@ -54,8 +54,7 @@ struct task_node {
     task_node* next = nullptr;              // ready-queue link
     task_node* live_prev = nullptr;         // the loop's list of unfinished roots
     task_node* live_next = nullptr;         //   (run() cancels them at the end)
-    std::coroutine_handle<> frame;          // the root frame (owned; null once destroyed)
-    promise_base* promise = nullptr;        // its promise, for results and errors
+    promise_base* promise = nullptr;        // the root frame's promise (owned; null once destroyed)
     std::coroutine_handle<> resume_point;   // the innermost suspended frame of the chain
     cancel_hook* hook = nullptr;            // where it is parked, if it is
     completion_listener* listener = nullptr;
