@@ -10,5 +10,6 @@
 #include "tinyrt/coro/run.hpp"
 #include "tinyrt/coro/sleep.hpp"
 #include "tinyrt/coro/task.hpp"
+#include "tinyrt/coro/to_thread.hpp"
 #include "tinyrt/coro/wait_for.hpp"
 #include "tinyrt/coro/when_any.hpp"

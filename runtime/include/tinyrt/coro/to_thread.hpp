@@ -1,0 +1,145 @@
+// tinyrt::to_thread: asyncio's run_in_executor / to_thread. Runs a blocking
+// or CPU-heavy function on a tinyrt::pool worker while the loop keeps
+// running other tasks; the awaiting coroutine resumes on the loop thread
+// with the function's result (or its exception).
+//
+//   tinyrt::pool pool{{.workers = 2}};
+//   int z = co_await tinyrt::to_thread(pool, [] { return heavy(); });
+//
+// Protocol (W = the pool worker, L = the loop thread):
+//   1. L: the awaiter parks the task and counts one external wait (so the
+//      loop knows it is waiting, not deadlocked), then spawns the job.
+//   2. W: runs f, stores the value or exception in the awaiter (which lives
+//      in the suspended frame, so it stays valid), then posts the awaiter's
+//      posted_work to the loop. The post is W's last access to the awaiter.
+//   3. L: the posted item runs: external wait done, the task is scheduled.
+//      The loop's acquire of the posted queue pairs with W's release push, so
+//      L sees the result W stored.
+// Cancellation: f cannot be interrupted, and the frame holding the awaiter
+// must outlive W's access, so a cancel that arrives while f runs is recorded
+// and delivered when f returns: the result is then discarded and the await
+// throws cancelled_error.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "tinyrt/coro/errors.hpp"
+#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/detail/config.hpp"
+#include "tinyrt/sched.hpp"
+
+namespace tinyrt {
+namespace detail {
+
+template <typename F>
+class to_thread_awaiter : private cancel_hook, private posted_work {
+    using result_type = std::invoke_result_t<F&>;
+    using stored_type = std::conditional_t<std::is_void_v<result_type>, bool, result_type>;
+
+public:
+    to_thread_awaiter(pool& p, F&& f) : pool_(&p), fn_(std::move(f)) {
+        this->cancel = &on_cancel;
+        this->run = &on_posted;
+    }
+    to_thread_awaiter(const to_thread_awaiter&) = delete;
+    to_thread_awaiter& operator=(const to_thread_awaiter&) = delete;
+
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> h) {
+        loop_ = &loop_for("to_thread");
+        if (!loop_->park(h, this)) {
+            cancelled_ = true;
+            return suspend_to_cancel;
+        }
+        node_ = loop_->current_task();
+        loop_->external_begin();
+#if TINYRT_EXCEPTIONS
+        try {
+            pool_->spawn([this] { work(); });  // the handle is dropped: detached
+        } catch (...) {
+            // Not spawned (the pool is shutting down): undo the park; the
+            // error surfaces at the co_await.
+            node_->hook = nullptr;
+            loop_->external_end();
+            throw;
+        }
+#else
+        pool_->spawn([this] { work(); });
+#endif
+        return true;
+    }
+
+    result_type await_resume() {
+        if (cancelled_) TINYRT_THROW(cancelled_error{});
+#if TINYRT_EXCEPTIONS
+        if (error_) std::rethrow_exception(error_);
+#endif
+        if constexpr (!std::is_void_v<result_type>) return std::move(*value_);
+    }
+
+private:
+    // Step 2, on the worker.
+    void work() noexcept {
+#if TINYRT_EXCEPTIONS
+        try {
+            store();
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+#else
+        store();
+#endif
+        loop_->post(this);  // last access to *this from the worker
+    }
+    void store() {
+        if constexpr (std::is_void_v<result_type>) {
+            fn_();
+            value_.emplace(true);
+        } else {
+            value_.emplace(fn_());
+        }
+    }
+
+    // Step 3, on the loop thread.
+    static void on_posted(posted_work* self) noexcept {
+        auto* me = &static_cast<to_thread_awaiter&>(*self);
+        me->loop_->external_end();
+        if (me->cancel_requested_) {
+            me->cancelled_ = true;
+            me->loop_->deliver_cancel(me->node_);
+        } else {
+            me->node_->hook = nullptr;
+            me->loop_->schedule(me->node_);
+        }
+    }
+    static void on_cancel(cancel_hook* self) noexcept {
+        auto* me = &static_cast<to_thread_awaiter&>(*self);
+        me->cancel_requested_ = true;  // delivered when f returns (see above)
+        me->node_->hook = me;
+    }
+
+    pool* pool_;
+    F fn_;
+    event_loop* loop_ = nullptr;
+    task_node* node_ = nullptr;
+    std::optional<stored_type> value_;
+#if TINYRT_EXCEPTIONS
+    std::exception_ptr error_;
+#endif
+    bool cancelled_ = false;
+    bool cancel_requested_ = false;
+};
+
+}  // namespace detail
+
+// Awaitable: runs f() on a worker of `p`; gives its result on the loop thread.
+template <typename F>
+[[nodiscard]] detail::to_thread_awaiter<std::decay_t<F>> to_thread(pool& p, F&& f) {
+    return detail::to_thread_awaiter<std::decay_t<F>>{p, std::decay_t<F>(std::forward<F>(f))};
+}
+
+}  // namespace tinyrt
