@@ -12,7 +12,6 @@ namespace tinyrt {
 
 namespace {
 constexpr std::uint32_t readable_bit = static_cast<std::uint32_t>(io_interest::readable);
-constexpr std::uint32_t writable_bit = static_cast<std::uint32_t>(io_interest::writable);
 }  // namespace
 
 void event_loop::add_io_waiter(detail::io_waiter* w) {

@@ -1,0 +1,98 @@
+// Frames come from the recycling allocator: in the steady state, creating,
+// awaiting and finishing tasks (plain awaits, create_task, sleeps) calls the
+// global operator new zero times. A counting operator new for this test
+// binary proves it.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstdint>
+#include <new>
+
+#include "tinyrt/coro.hpp"
+
+namespace {
+std::atomic<long> global_news{0};
+}
+
+// Replaces the global allocation functions for this test binary; counts,
+// then forwards to malloc.
+void* operator new(std::size_t n) {
+    global_news.fetch_add(1, std::memory_order_relaxed);  // a counter only: no ordering needed
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace std::chrono_literals;
+
+namespace {
+
+tinyrt::task<int> leaf(int n) { co_return n + 1; }
+
+tinyrt::task<int> middle(int n) {
+    int a = co_await leaf(n);
+    co_return co_await leaf(a);
+}
+
+tinyrt::task<int> sleepy(int n) {
+    co_await tinyrt::sleep_for(0ms);
+    co_return n;
+}
+
+// One round of everything the steady state does.
+tinyrt::task<long> round(int n) {
+    long sum = 0;
+    for (int i = 0; i < n; ++i) {
+        sum += co_await middle(i);
+        sum += co_await tinyrt::create_task(leaf(i));
+        auto h1 = tinyrt::create_task(sleepy(i));
+        auto h2 = tinyrt::create_task(sleepy(i));
+        sum += co_await h1;
+        sum += co_await h2;
+    }
+    co_return sum;
+}
+
+}  // namespace
+
+TEST_CASE("frame allocator: no global operator new in the steady state") {
+    long news_during = -1;
+    auto main = [&]() -> tinyrt::task<void> {
+        co_await round(1000);  // warm-up: free lists, timer queue capacity
+        const long before = global_news.load(std::memory_order_relaxed);  // a counter only
+        const long sum = co_await round(1000);
+        news_during = global_news.load(std::memory_order_relaxed) - before;  // a counter only
+        CHECK(sum > 0);
+    };
+    tinyrt::run(main());
+    CHECK(news_during == 0);
+    // The counter does see allocations (so the zero above means something).
+    const long before = global_news.load(std::memory_order_relaxed);  // a counter only
+    auto* probe = new int(7);
+    CHECK(global_news.load(std::memory_order_relaxed) == before + 1);  // a counter only
+    delete probe;
+}
+
+TEST_CASE("frame allocator: frames of every size are recycled, nothing left alive") {
+    const auto before = tinyrt::detail::frame_live_blocks();
+    void* blocks[8];
+    const std::size_t sizes[8] = {16, 48, 100, 256, 512, 1024, 1025, 5000};
+    for (int round_no = 0; round_no < 2; ++round_no) {
+        for (int i = 0; i < 8; ++i) blocks[i] = tinyrt::detail::frame_allocate(sizes[i]);
+        CHECK(tinyrt::detail::frame_live_blocks() == before + 8);
+        for (int i = 0; i < 8; ++i) {
+            CHECK(reinterpret_cast<std::uintptr_t>(blocks[i]) % 16 == 0);
+            tinyrt::detail::frame_deallocate(blocks[i], sizes[i]);
+        }
+    }
+    // The same block comes back for the same size class.
+    void* a = tinyrt::detail::frame_allocate(100);
+    tinyrt::detail::frame_deallocate(a, 100);
+    void* b = tinyrt::detail::frame_allocate(110);  // same 16-byte class (97..112)
+    CHECK(a == b);
+    tinyrt::detail::frame_deallocate(b, 110);
+    CHECK(tinyrt::detail::frame_live_blocks() == before);
+}
