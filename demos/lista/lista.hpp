@@ -24,5 +24,8 @@ void processos(const options& opt);              // In [15]: Process: the parent
 void threads(const options& opt);                // In [16]: threads: the list is shared
 void atualizacoes_sem_lock(const options& opt);  // In [17]: lost updates
 void atualizacoes_com_lock(const options& opt);  // In [17], fixed with a lock
+// In [17] once more, as coroutines on tinyrt's event loop (asyncio's version):
+// defined in lista_async.cpp when that file exists; main() calls it then.
+void atualizacoes_async(const options& opt);
 
 }  // namespace lista
