@@ -27,7 +27,7 @@ std::string line_of(const std::vector<std::string>& lines, const std::string& lo
 
 }  // namespace
 
-TEST_CASE("soma prints the notebook's results; every lock gives exactly 0") {
+TEST_CASE("soma prints the notebook's results and every lock gives exactly 0") {
     for (const char* threads : {"2", "4"}) {
         CAPTURE(threads);
         auto r = test_support::run_program(test_support::demo_path("soma") + " --n 20000 --threads " + threads);
