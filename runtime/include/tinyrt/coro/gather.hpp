@@ -85,7 +85,9 @@ class gather_vector_awaiter : private group_waiter {
 public:
     explicit gather_vector_awaiter(std::vector<task<T>>&& ts) : group_waiter(false), tasks_(std::move(ts)) {}
     ~gather_vector_awaiter() {
-        for (task_node* n : nodes_) release_root(n);
+        for (task_node* n : nodes_) {
+            if (n != nullptr) release_root(n);
+        }
     }
 
     bool await_ready() const noexcept { return tasks_.empty(); }
@@ -103,9 +105,14 @@ public:
         if constexpr (std::is_void_v<T>) {
             return;
         } else {
+            // Take each result and free its child in the same pass over the
+            // nodes (one walk over memory instead of two).
             std::vector<T> out;
             out.reserve(nodes_.size());
-            for (task_node* n : nodes_) out.push_back(take_result<T>(n));
+            for (task_node*& n : nodes_) {
+                out.push_back(take_result<T>(n));
+                release_root(std::exchange(n, nullptr));
+            }
             return out;
         }
     }
