@@ -89,14 +89,14 @@ detail::task_block* pool::steal_round(detail::worker& w) noexcept {
             if (&victim == &w) continue;
             w.counters.steal_attempts.add();
             detail::task_block* b = nullptr;
-            switch (victim.deque.steal(b)) {
-                case detail::chase_lev_deque<detail::task_block*>::steal_result::success:
+            switch (victim.queue.steal(b)) {
+                case detail::local_queue::deque::steal_result::success:
                     w.counters.tasks_stolen.add();
                     return b;
-                case detail::chase_lev_deque<detail::task_block*>::steal_result::lost_race:
+                case detail::local_queue::deque::steal_result::lost_race:
                     contended = true;
                     break;
-                case detail::chase_lev_deque<detail::task_block*>::steal_result::empty:
+                case detail::local_queue::deque::steal_result::empty:
                     break;
             }
         }
@@ -113,7 +113,7 @@ detail::task_block* pool::find_foreign(detail::worker& w) noexcept {
 bool pool::has_visible_work() const noexcept {
     if (injected_.load(detail::seq_cst) > 0) return true;
     for (const auto& w : workers_) {
-        if (w->deque.looks_non_empty()) return true;
+        if (w->queue.looks_non_empty()) return true;
     }
     return false;
 }
@@ -160,7 +160,7 @@ void pool::worker_main(detail::worker& w) {
             w.tick = 0;
             b = take_injected();
         }
-        if (b == nullptr) b = w.deque.pop();
+        if (b == nullptr) b = pop_local(w);
         if (b == nullptr) {
             b = search(w, counted_searcher);
             counted_searcher = false;
@@ -193,7 +193,7 @@ void wait_until(const wait_target& target) noexcept {
     while (!target.done(target.context)) {
         if (w != nullptr) {
             task_block* b = nullptr;
-            if (w->deque.bottom_index() > target.own_mark) b = w->deque.pop();
+            if (w->queue.logical_bottom() > target.own_mark) b = w->owner->pop_local(*w);
             if (b != nullptr) {
                 w->owner->run_task(*w, b);
                 idle_rounds = 0;
@@ -210,6 +210,7 @@ void wait_until(const wait_target& target) noexcept {
                 }
             }
         }
+        if (idle_rounds == 0 && w != nullptr) w->owner->publish_local(*w);  // nothing hidden while we wait (local_queue.hpp, step 4)
         if (idle_rounds < wait_spin_rounds) {
             ++idle_rounds;
             for (int i = 0; i < 16; ++i) cpu_relax();

@@ -144,6 +144,14 @@ public:
 
     unsigned sleepers() const noexcept { return sleepers_.load(seq_cst); }
 
+    // Whether another worker is sleeping or searching, i.e. could take work
+    // that a spawn makes public (local_queue.hpp, step 1). A heuristic: a
+    // stale answer only makes one spawn private (its owner runs it; a thief's
+    // steal request publishes it later) or public (then notified properly).
+    bool others_idle() const noexcept {
+        return sleepers_.load(relaxed) != 0 || searching_.load(relaxed) != 0;  // hint only, see above
+    }
+
 private:
     void ring(unsigned v) noexcept {
         bells_[v].value.store(1, release);  // pairs with the acquire load in wait_for_bell()

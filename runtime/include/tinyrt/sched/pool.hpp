@@ -6,9 +6,10 @@
 //   int v = h.join();
 //   std::vector<int> r = pool.map(inc, items);    // ordered, parallel
 //
-// Where work goes. A spawn from one of this pool's workers pushes onto that
-// worker's Chase-Lev deque (chase_lev_deque.hpp): no lock, no allocation, no
-// fence. A spawn from any other thread (main, an event loop, another pool)
+// Where work goes. A spawn from one of this pool's workers goes to that
+// worker's local_queue (local_queue.hpp): a private buffer while every other
+// worker is busy (no lock, no allocation, no fence), else its Chase-Lev deque
+// (chase_lev_deque.hpp), where idle workers steal it. A spawn from any other thread (main, an event loop, another pool)
 // goes through the injection queue, a moodycamel::ConcurrentQueue, plus a
 // separate count of queued tasks, because the queue's try_dequeue may miss
 // items that are present (DESIGN.md, "The injection queue is not
@@ -118,9 +119,30 @@ public:
     // The calling worker must be one of ours.
     void push_local(detail::worker& w, detail::task_block* b) {
         w.counters.tasks_spawned.add();
-        w.deque.push(b);
-        detail::asymmetric_light_fence();  // step b of the notify protocol (parking.hpp)
-        idle_.notify_one();
+        if (!idle_.others_idle() && w.queue.try_push_private(b)) return;  // the fast path
+        push_local_slow(w, b);
+    }
+
+    // The calling worker's newest task, or null.
+    detail::task_block* pop_local(detail::worker& w) {
+        if (detail::task_block* b = w.queue.try_pop_private()) return b;  // the fast path
+        return pop_local_slow(w);
+    }
+
+    [[gnu::noinline]] void push_local_slow(detail::worker& w, detail::task_block* b) {
+        if (w.queue.push(b, idle_.others_idle())) made_public();
+    }
+
+    [[gnu::noinline]] detail::task_block* pop_local_slow(detail::worker& w) {
+        bool published = false;
+        detail::task_block* b = w.queue.pop(published);
+        if (published) made_public();
+        return b;
+    }
+
+    // Makes the calling worker's private tasks stealable (before it blocks).
+    void publish_local(detail::worker& w) {
+        if (w.queue.publish_all()) made_public();
     }
 
     void run_task(detail::worker& w, detail::task_block* b) noexcept {
@@ -135,6 +157,12 @@ public:
     bool has_visible_work() const noexcept;
 
 private:
+    // Notify protocol steps b-e (parking.hpp) after work became public.
+    void made_public() noexcept {
+        detail::asymmetric_light_fence();  // step b: pairs with the heavy fence in park()
+        idle_.notify_one();
+    }
+
     void check_accepting() const {
         detail::worker* w = detail::tls_worker;
         if (w != nullptr && w->owner == this) return;

@@ -13,10 +13,10 @@
 //
 // The fast path (a group created on worker W, spawning on W, its child
 // popped back and run by W, which is what almost every fib call does) uses
-// no atomic read-modify-write and no fence, only the deque's own XCHG in pop:
-//   - owner_spawned_ / owner_done_ are plain counters that only the owner
-//     thread touches: a child spawned by the owner and run by the owner
-//     counts there;
+// no atomic read-modify-write and no fence (the child stays in the owner's
+// private buffer, local_queue.hpp):
+//   - owner_pending_ is a plain counter that only the owner thread touches:
+//     +1 when the owner spawns, -1 when the owner itself runs that child;
 //   - every other spawn or completion (a child stolen and finished by a
 //     thief, a spawn from another thread) goes through remote_, an atomic
 //     holding 2 x (other spawns - other completions), plus bit 0 = "a waiter
@@ -53,13 +53,15 @@ class task_group {
 public:
     // Call from any thread; the group must be waited on by the same thread.
     explicit task_group(pool& p) noexcept
-        : pool_(p), owner_(owner_worker(p)), mark_(owner_ != nullptr ? owner_->deque.bottom_index() : INT64_MAX) {}
+        : pool_(p), owner_(owner_worker(p)), mark_(owner_ != nullptr ? owner_->queue.logical_bottom() : INT64_MAX) {}
     task_group(const task_group&) = delete;
     task_group& operator=(const task_group&) = delete;
 
     // Waits for the children still running. An exception nobody observed
     // through wait() is ignored here (a destructor cannot throw it).
-    ~task_group() { wait_for_children(); }
+    ~task_group() {
+        if (!finished(this)) wait_for_children();
+    }
 
     // Runs f() on the pool as a child of this group. Callable from the
     // owner thread or from inside any child.
@@ -78,8 +80,8 @@ public:
             b->run = &job<Boxed>::run;
         }
         if (by_owner) {
-            ++owner_spawned_;
-            std::int64_t bottom = w->deque.bottom_index();
+            ++owner_pending_;
+            std::int64_t bottom = w->queue.logical_bottom();
             if (bottom < mark_) mark_ = bottom;  // keeps "all entries >= mark_ are newer than the group"
             pool_.push_local(*w, b);
         } else {
@@ -93,7 +95,8 @@ public:
     // Returns when every child has finished; rethrows the first exception a
     // child threw. Runs other tasks meanwhile (see above). Owner thread only.
     void wait() {
-        wait_for_children();
+        if (owner_ != nullptr) run_own_children();
+        if (!finished(this)) wait_for_children();
 #if TINYRT_EXCEPTIONS
         if (failed_.load(detail::acquire)) {  // pairs with the acq_rel exchange in capture()
             failed_.store(false, detail::relaxed);  // only the waiter resets it, after every child finished
@@ -135,7 +138,7 @@ private:
 
     void child_done(bool by_owner) noexcept {
         if (by_owner && detail::tls_worker == owner_) {
-            ++owner_done_;  // the owner thread itself: plain counter
+            --owner_pending_;  // the owner thread itself: plain counter
             return;
         }
         // release: publishes the child's writes to the waiter's acquire load in finished().
@@ -155,19 +158,21 @@ private:
     static bool finished(const void* self) noexcept {
         auto* g = static_cast<const task_group*>(self);
         auto remote = static_cast<std::int32_t>(g->remote_.load(detail::acquire));  // pairs with the release fetch_sub in child_done()
-        return static_cast<std::int64_t>(g->owner_spawned_ - g->owner_done_) + (remote >> 1) == 0;
+        return g->owner_pending_ + (remote >> 1) == 0;
     }
 
-    void wait_for_children() noexcept {
-        // Fast path, inline: the owner pops its own children (LIFO, above
-        // mark_) and runs them until none is left in its deque.
-        if (owner_ != nullptr && owner_ == detail::tls_worker) {
-            while (!finished(this) && owner_->deque.bottom_index() > mark_) {
-                detail::task_block* b = owner_->deque.pop();
-                if (b == nullptr) break;
-                pool_.run_task(*owner_, b);
-            }
+    // Fast path, inline: the owner pops its own children (LIFO, above mark_)
+    // and runs them until none is left in its queue. Owner thread only.
+    void run_own_children() noexcept {
+        detail::worker& w = *owner_;
+        while (!finished(this) && w.queue.logical_bottom() > mark_) {
+            detail::task_block* b = pool_.pop_local(w);
+            if (b == nullptr) break;
+            pool_.run_task(w, b);
         }
+    }
+
+    [[gnu::noinline]] void wait_for_children() noexcept {
         if (finished(this)) return;
         detail::wait_until({&remote_, &finished, this, owner_ != nullptr ? mark_ : INT64_MIN});
         remote_.fetch_and(~1U, detail::relaxed);  // clear the waiter bit; every child is done, nobody else writes now
@@ -176,8 +181,7 @@ private:
     pool& pool_;
     detail::worker* owner_;          // the worker that created the group, or null
     std::int64_t mark_;              // see "Bounded stack" above
-    std::uint64_t owner_spawned_ = 0;  // owner thread only
-    std::uint64_t owner_done_ = 0;     // owner thread only
+    std::int64_t owner_pending_ = 0;   // owner thread only: spawned by it, not yet run by it
     std::atomic<std::uint32_t> remote_{0};
 #if TINYRT_EXCEPTIONS
     std::atomic<bool> failed_{false};

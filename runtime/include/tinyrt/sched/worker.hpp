@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <thread>
 
-#include "tinyrt/sched/chase_lev_deque.hpp"
+#include "tinyrt/sched/local_queue.hpp"
 #include "tinyrt/sched/stats.hpp"
 #include "tinyrt/sched/task.hpp"
 
@@ -21,7 +21,7 @@ struct worker {
 
     pool* owner;
     unsigned index;
-    chase_lev_deque<task_block*> deque;
+    local_queue queue;  // private buffer + public Chase-Lev deque
     block_cache cache;
     worker_counters counters;
     std::uint64_t rng;         // xorshift state for victim selection

@@ -1,0 +1,143 @@
+// A worker's queue: a private LIFO buffer in front of the public Chase-Lev
+// deque, so that the common spawn/pop pair needs no fence and no locked
+// instruction (in the spirit of Lace's split deque: van Dijk and van de Pol,
+// "Lace: non-blocking split deque for work-stealing", Euro-Par 2014).
+//
+//   oldest                                              newest
+//   [ chase_lev_deque: thieves steal at its top ][ private buffer ]
+//     public, synchronised (chase_lev_deque.hpp)    owner only, plain memory
+//
+// Every item has a stable logical index: public items keep their deque
+// index, and private item k sits at public_bottom + k. Moving the oldest
+// private items to the deque's bottom keeps their indices and the order, so
+// "everything at index >= mark was pushed after the mark was taken" holds
+// across moves (task_group.hpp relies on it).
+//
+// Publication protocol (when private items become stealable):
+//   1. push(item, others_idle): if another worker is sleeping or searching,
+//      the owner publishes everything (private items first, oldest first,
+//      then the new item) and the caller runs the notify protocol of
+//      parking.hpp. Work that an idle worker could take is never private.
+//   2. Otherwise the item goes to the private buffer (the fast path). If the
+//      buffer is full, its older half is published first.
+//   3. A thief that finds a victim's deque empty sets the victim's
+//      steal_request_ flag. The owner checks it on every push and pop (a
+//      load of a line it normally holds) and publishes half of its private
+//      items, then the caller notifies.
+//   4. Before a worker blocks or parks it publishes everything
+//      (publish_all), so a sleeping worker never hides work.
+//
+// Why this cannot lose a task or deadlock: private items are only ever taken
+// by their owner, and the owner is awake while it has any (step 4): it pops
+// them itself before it can park. Privacy only delays stealing, and only
+// while every other worker is busy (step 1) or until the owner's next push
+// or pop after a request (step 3).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/cache.hpp"
+#include "tinyrt/sched/chase_lev_deque.hpp"
+#include "tinyrt/sched/task.hpp"
+
+namespace tinyrt::detail {
+
+class local_queue {
+public:
+    using deque = chase_lev_deque<task_block*>;
+    static constexpr std::uint32_t private_capacity = 64;  // a power of two
+
+    // Owner only. Returns true when the item (and maybe others) became
+    // public: the caller must then run the notify protocol.
+    bool push(task_block* b, bool others_idle) {
+        if (others_idle) {
+            publish(private_count_);
+            public_.push(b);
+            return true;
+        }
+        bool published = false;
+        if (private_count_ == private_capacity) {
+            publish(private_capacity / 2);
+            published = true;
+        }
+        private_[(private_head_ + private_count_) & (private_capacity - 1)] = b;
+        ++private_count_;
+        return serve_request() || published;
+    }
+
+    // Owner only, the inlined fast path: a private push when the buffer has
+    // room and no thief asked for work. False: use push().
+    bool try_push_private(task_block* b) noexcept {
+        if (private_count_ == private_capacity || steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
+        private_[(private_head_ + private_count_) & (private_capacity - 1)] = b;
+        ++private_count_;
+        return true;
+    }
+
+    // Owner only, the inlined fast path: the newest private item, or null
+    // (then use pop()).
+    task_block* try_pop_private() noexcept {
+        if (private_count_ == 0 || steal_request_.load(relaxed)) return nullptr;  // a hint set by thieves; see steal()
+        --private_count_;
+        return private_[(private_head_ + private_count_) & (private_capacity - 1)];
+    }
+
+    // Owner only: the newest item, or null. `published` is set when a steal
+    // request was served (the caller must notify).
+    task_block* pop(bool& published) {
+        published = serve_request();
+        if (private_count_ > 0) {
+            --private_count_;
+            return private_[(private_head_ + private_count_) & (private_capacity - 1)];
+        }
+        return public_.pop();
+    }
+
+    // Owner only: the logical bottom index (one past the newest item).
+    std::int64_t logical_bottom() const noexcept {
+        return public_.bottom_index() + static_cast<std::int64_t>(private_count_);
+    }
+
+    // Owner only: make every private item stealable (step 4). True if any moved.
+    bool publish_all() { return publish(private_count_); }
+
+    // Any thread.
+    deque::steal_result steal(task_block*& out) {
+        deque::steal_result r = public_.steal(out);
+        if (r == deque::steal_result::empty && !steal_request_.load(relaxed)) {  // read first: no needless write to the owner's line
+            steal_request_.store(true, relaxed);  // a hint; the owner's next push/pop publishes (step 3)
+        }
+        return r;
+    }
+
+    // Any thread: whether public items exist (the park re-check).
+    bool looks_non_empty() const noexcept { return public_.looks_non_empty(); }
+
+private:
+    // Moves the n oldest private items to the deque's bottom.
+    bool publish(std::uint32_t n) {
+        for (std::uint32_t i = 0; i < n; ++i) {
+            public_.push(private_[private_head_]);
+            private_head_ = (private_head_ + 1) & (private_capacity - 1);
+            --private_count_;
+        }
+        return n > 0;
+    }
+
+    bool serve_request() {
+        if (!steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
+        steal_request_.store(false, relaxed);  // cleared before publishing, so a new request is not lost
+        std::uint32_t n = private_count_ - private_count_ / 2;  // the older half, at least one item
+        return publish(private_count_ > 0 ? n : 0);
+    }
+
+    deque public_;
+    task_block* private_[private_capacity] = {};
+    std::uint32_t private_head_ = 0;   // index of the oldest private item
+    std::uint32_t private_count_ = 0;
+    alignas(cache_line) std::atomic<bool> steal_request_{false};
+};
+
+}  // namespace tinyrt::detail
