@@ -1,34 +1,61 @@
 #include "tinyrt/sync/ticket_lock.hpp"
 
 #include <climits>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "tinyrt/detail/backoff.hpp"
-#include "tinyrt/detail/futex.hpp"
 
 namespace tinyrt {
 
+namespace {
+
+// The bitset variants of the futex calls: a waiter sleeps with a mask, and a
+// wake reaches only sleepers whose mask intersects its own. That lets all
+// waiters share one futex word (serving_) while each unlock wakes only the
+// slot it means to. detail/futex.hpp has the plain pair; these two live here,
+// next to their only user.
+void futex_wait_bitset(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::uint32_t mask) noexcept {
+    // EAGAIN (the word changed) and EINTR both mean "re-check", as for futex_wait.
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
+              nullptr, nullptr, mask);
+}
+
+void futex_wake_bitset(std::atomic<std::uint32_t>& word, std::uint32_t mask) noexcept {
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG, INT_MAX,
+              nullptr, nullptr, mask);
+}
+
+}  // namespace
+
 void ticket_lock::lock_slow(std::uint32_t ticket) noexcept {
     detail::backoff wait;
+    const std::uint32_t flag = flag_of(ticket);
     for (;;) {
-        const std::uint32_t serving = serving_.load(detail::acquire);  // pairs with the seq_cst store in unlock()
-        if (serving == ticket) return;
-        if (ticket - serving <= awake_distance) {  // near the front (unsigned: tickets wrap around)
-            wait.pause();             // spin, then yield so a preempted owner can finish
+        std::uint32_t seen = serving_.load(detail::acquire);  // pairs with the release CAS in unlock()
+        const std::uint32_t distance = (ticket - seen) & ticket_mask;
+        if (distance == 0) return;
+        if (distance <= awake_distance) {
+            wait.pause();  // near the front: spin, then yield so a preempted owner can finish
             continue;
         }
-        // Step 3: further back. Sleep until an unlock brings us near the front.
-        slot& mine = slots_[ticket % slot_count];
-        const std::uint32_t word = mine.word.load(detail::acquire);  // pairs with the release bump in wake()
-        mine.sleepers.fetch_add(1);                                  // seq_cst: the Dekker pair with unlock()
-        if (ticket - serving_.load() > awake_distance) detail::futex_wait(mine.word, word);  // seq_cst: same pair
-        mine.sleepers.fetch_sub(1, detail::relaxed);  // only a hint for unlock(); a stale count costs a spare wake
+        // Step 3: further back. Raise our slot's flag, then sleep while the
+        // word still says exactly what we saw.
+        if ((seen & flag) == 0) {
+            if (!serving_.compare_exchange_weak(seen, seen | flag, detail::relaxed,  // one word: the kernel re-checks it
+                                                detail::relaxed))  // the word moved on: look again
+                continue;
+            seen |= flag;
+        }
+        futex_wait_bitset(serving_, seen, flag >> ticket_bits);
         wait.reset();
     }
 }
 
-void ticket_lock::wake(slot& s) noexcept {
-    s.word.fetch_add(1, detail::release);  // pairs with the acquire read of the word in lock_slow()
-    detail::futex_wake(s.word, INT_MAX);   // several tickets may share the slot
+void ticket_lock::wake(std::uint32_t flag) noexcept {
+    // Every sleeper of the slot: several tickets may share it.
+    futex_wake_bitset(serving_, flag >> ticket_bits);
 }
 
 }  // namespace tinyrt

@@ -6,43 +6,48 @@
 // section 2.2), with their proportional backoff taken one step further: only
 // the two threads nearest the front stay awake; the others sleep in the kernel.
 //
-//   next_     the next ticket to hand out     (taken with fetch_add)
-//   serving_  the ticket that owns the lock    (written only by the owner)
-//   distance  = my ticket - serving_: 0 owner, 1 next in line, 2 after it...
+//   next_     the next ticket to hand out (fetch_add; only the low 24 bits count)
+//   serving_  one 32-bit word, the futex word too:
+//               bits 0..23   the ticket that owns the lock (written by the owner)
+//               bits 24..31  sleep flags: bit 24 + k set = some thread whose
+//                            ticket % 8 == k may be asleep in the kernel
+//   distance  = (my ticket - serving) mod 2^24: 0 owner, 1 next in line, ...
 //
-// lock():   1. ticket = next_.fetch_add(1). serving_ == ticket: ours.
+// lock():   1. ticket = next_.fetch_add(1). serving == ticket: ours.
 //           2. distance 1 or 2 (awake_distance): spin with PAUSE and backoff,
 //              then yield the core (the owner may be preempted, and spinning
 //              cannot run it).
-//           3. distance >= 3: sleep on the futex word of our slot,
-//              slots_[ticket % slot_count], until the unlock that brings us
-//              within awake_distance wakes it; then go to 2.
-// unlock(): 1. serving_ = serving_ + 1 (seq_cst).
-//           2. If the slot of ticket serving_ + awake_distance (the thread that
-//              just came within reach) has sleepers: bump its word and wake
-//              them all.
+//           3. distance >= 3: CAS our slot's flag into serving_, then
+//              futex_wait(serving_, the value we wrote, bitset = our slot):
+//              the kernel sleeps only if the word is still exactly that value.
+//              Woken (or the word changed): go to 2.
+// unlock(): 1. One CAS: serving + 1, and clear the flag of the slot whose
+//              ticket just came within reach (serving + 1 + awake_distance).
+//           2. If that flag was set: futex_wake(serving_, all, bitset = slot).
 //
 // Why not everyone spins: with more threads than cores, the FIFO hand-off goes
 // to a thread that may not be running, and a textbook ticket lock then waits a
 // whole time slice per critical section (measured: over 15 us at 4 threads on
 // 2 cores). Sleeping threads leave the cores to the owner and the next in line.
 //
-// FIFO: the lock is granted in ticket order, because serving_ only ever goes
-// up by one and only the thread holding ticket serving_ may enter.
+// FIFO: the lock is granted in ticket order, because serving only ever goes up
+// by one and only the thread holding ticket `serving` may enter.
 //
-// No lost wake-up (step 3 against unlock step 2), a Dekker pattern:
-//   sleeper: read slot word w (acquire); sleepers += 1 (seq_cst);
-//            read serving_ (seq_cst); still far back -> futex_wait(word, w)
-//   unlock:  write serving_ (seq_cst); read sleepers (seq_cst); > 0 -> bump
-//            word (release), futex_wake
-// In the single total order of seq_cst operations either the unlock's read of
-// sleepers comes after the sleeper's increment (the unlock wakes it, and the
-// kernel's own check of the word makes a wake between check and sleep
-// impossible to miss), or the sleeper's read of serving_ comes after the
-// unlock's write (it sees it is near the front and does not sleep). If the sleeper read
-// an already-bumped word, the acquire on it makes the new serving_ visible.
-// Slots are shared by tickets that are slot_count apart: such a waiter wakes
-// for nothing, finds itself still far back, and sleeps again.
+// No lost wake-up: everything happens on the one word serving_.
+//   - A thread sleeps only if serving_ still holds the value it saw, with its
+//     flag set (the kernel checks that atomically with queueing it). Every
+//     unlock changes the word, so an unlock that slips in before it sleeps
+//     makes the wait return at once.
+//   - While a thread sleeps its flag stays set: only an unlock clears a flag,
+//     and that unlock wakes every sleeper of the slot (who re-check, and set
+//     the flag again if they are still far back).
+//   - The unlock that brings ticket t within reach is the one that moves
+//     serving to t - awake_distance; it checks exactly slot t % 8, finds the
+//     flag, and wakes it.
+// Safe to destroy right after the last unlock(): after the CAS that hands the
+// lock over, unlock() touches the word only through the wake system call,
+// which tolerates a word that is gone (as glibc's mutex does); no user-space
+// read or write of the lock follows the hand-off.
 #pragma once
 
 #include <atomic>
@@ -62,27 +67,37 @@ public:
     // Takes a ticket and waits for its turn; turns come strictly in ticket
     // order. Not recursive: locking twice from one thread deadlocks.
     void lock() noexcept {
-        const std::uint32_t ticket = next_.fetch_add(1, detail::relaxed);  // only the order matters; data comes via serving_
-        if (serving_.load(detail::acquire) == ticket) return;  // pairs with the seq_cst store in unlock()
+        const std::uint32_t ticket =
+            next_.fetch_add(1, detail::relaxed) & ticket_mask;  // only the order matters; data comes via serving_
+        if ((serving_.load(detail::acquire) & ticket_mask) == ticket) return;  // pairs with the release CAS in unlock()
         lock_slow(ticket);
     }
 
     // Takes the lock only if it is free and nobody waits; never waits itself.
     bool try_lock() noexcept {
-        std::uint32_t serving = serving_.load(detail::acquire);  // pairs with the seq_cst store in unlock()
-        std::uint32_t expected = serving;
-        // Taking ticket `serving` is possible only if no one holds a ticket
-        // beyond it; the acquire above already ordered us after the last owner.
-        return next_.compare_exchange_strong(expected, serving + 1, detail::relaxed,  // see above
+        const std::uint32_t serving =
+            serving_.load(detail::acquire) & ticket_mask;  // pairs with the release CAS in unlock()
+        std::uint32_t next = next_.load(detail::relaxed);  // re-checked by the CAS below
+        if ((next & ticket_mask) != serving) return false;
+        // Taking ticket `serving` succeeds only if nobody took it meanwhile;
+        // the acquire load above already ordered us after the last owner.
+        return next_.compare_exchange_strong(next, next + 1, detail::relaxed,  // see above
                                              detail::relaxed);  // failure takes nothing
     }
 
     // Hands the lock to the next ticket. Only the owner may call it.
     void unlock() noexcept {
-        const std::uint32_t now = serving_.load(detail::relaxed) + 1;  // only the owner writes serving_
-        serving_.store(now);  // seq_cst: the Dekker pair with a sleeper (see the top of this file)
-        slot& coming_near = slots_[(now + awake_distance) % slot_count];
-        if (coming_near.sleepers.load() != 0) wake(coming_near);  // seq_cst: same Dekker pair
+        std::uint32_t seen = serving_.load(detail::relaxed);  // the CAS below re-checks it
+        std::uint32_t flag = 0;
+        for (;;) {
+            const std::uint32_t serving = ((seen & ticket_mask) + 1) & ticket_mask;
+            flag = flag_of(serving + awake_distance);
+            const std::uint32_t next_word = serving | (seen & ~ticket_mask & ~flag);
+            if (serving_.compare_exchange_weak(seen, next_word, detail::release,  // pairs with the acquire loads in lock()
+                                               detail::relaxed))  // a sleeper set a flag: retry with its value
+                break;
+        }
+        if ((seen & flag) != 0) wake(flag);
     }
 
     // Diagnostic snapshot, for tests: tickets handed out and not yet
@@ -90,31 +105,31 @@ public:
     // as it returns; never use it to decide who may enter.
     std::uint32_t queue_length() const noexcept {
         const std::uint32_t serving = serving_.load(detail::relaxed);  // a snapshot; orders nothing
-        return next_.load(detail::relaxed) - serving;  // a snapshot; orders nothing
+        return (next_.load(detail::relaxed) - serving) & ticket_mask;  // a snapshot; orders nothing
     }
 
 private:
-    // A waiter far back in the queue sleeps on its slot's word.
-    struct slot {
-        std::atomic<std::uint32_t> word{0};      // futex word, bumped to wake
-        std::atomic<std::uint32_t> sleepers{0};  // threads that may sleep on `word`
-    };
-    static constexpr std::uint32_t slot_count = 16;
+    static constexpr std::uint32_t ticket_bits = 24;
+    static constexpr std::uint32_t ticket_mask = (1u << ticket_bits) - 1;
+    static constexpr std::uint32_t slot_count = 32 - ticket_bits;  // 8 sleep flags
     // Waiters this close to the front stay awake. 2, not 1: the thread that
     // becomes next in line is then already running (or runnable) when its
     // turn comes, so the kernel's wake-up latency overlaps the critical
-    // sections ahead of it instead of adding to each hand-off (measured:
-    // 2-3x faster hand-offs than waking only the next in line).
+    // sections ahead of it instead of adding to each hand-off.
     static constexpr std::uint32_t awake_distance = 2;
 
+    // The sleep flag of a ticket's slot, as a bit of serving_.
+    static constexpr std::uint32_t flag_of(std::uint32_t ticket) noexcept {
+        return 1u << (ticket_bits + ticket % slot_count);
+    }
+
     void lock_slow(std::uint32_t ticket) noexcept;
-    static void wake(slot& s) noexcept;
+    void wake(std::uint32_t flag) noexcept;
 
     // Tickets are taken by arriving threads, serving_ is read by every
     // waiter: separate lines, so arrivals do not disturb the spinning waiter.
     alignas(detail::cache_line) std::atomic<std::uint32_t> next_{0};
     alignas(detail::cache_line) std::atomic<std::uint32_t> serving_{0};
-    alignas(detail::cache_line) slot slots_[slot_count];
 };
 
 }  // namespace tinyrt
