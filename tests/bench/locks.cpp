@@ -10,6 +10,10 @@
 // without atomics, must equal the sum of the own counts: a lock that let two
 // threads in at once would lose increments, and the run is reported as BROKEN.
 //
+// On a machine that is busy with other work the threads do not all run at
+// once, and the contended rows drift toward the uncontended ones (and the
+// shares toward 0): the load average printed at the top says how busy it was.
+//
 // Usage: bench_locks [--ms 200] [--runs 5] [--threads 1,2,4,8] [--only NAME]
 #include <algorithm>
 #include <atomic>
@@ -121,12 +125,10 @@ struct summary {
     bool exclusive = true;
 };
 
-template <typename Lock>
-summary measure(int threads, int ms, int runs) {
+summary summarize(const std::vector<run_result>& results) {
     std::vector<double> ns;
     summary s;
-    for (int i = 0; i < runs; ++i) {
-        run_result r = run_once<Lock>(threads, ms);
+    for (const auto& r : results) {
         ns.push_back(r.ns_per_section);
         s.min_share = std::min(s.min_share, r.min_share);
         s.max_share = std::max(s.max_share, r.max_share);
@@ -139,8 +141,28 @@ summary measure(int threads, int ms, int runs) {
 
 struct lock_kind {
     const char* name;
-    summary (*measure)(int, int, int);
+    run_result (*run)(int threads, int ms);
+    // The target for this lock, given its ratio to std::mutex and its
+    // summary; nullptr for the peers, which have none.
+    const char* (*target)(double ratio, const summary& s);
 };
+
+const char* mutex_target(double ratio, const summary&) { return ratio <= 1.0 ? "met (<= std)" : "MISSED (<= std)"; }
+const char* spinlock_target(double ratio, const summary& s) {
+    return ratio <= 1.5 && s.min_share >= 0.5 ? "met (<= 1.5x, share >= 0.5)" : "MISSED (<= 1.5x, share >= 0.5)";
+}
+const char* ticket_target(double ratio, const summary&) { return ratio <= 10 ? "met (<= 10x)" : "MISSED (<= 10x)"; }
+
+std::string load_average() {
+    std::FILE* f = std::fopen("/proc/loadavg", "r");
+    if (f == nullptr) return "unknown";
+    char buf[128] = {};
+    const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
+    std::fclose(f);
+    std::string text = ok ? buf : "unknown";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
 
 std::vector<int> parse_threads(const char* text) {
     std::vector<int> out;
@@ -187,34 +209,43 @@ int main(int argc, char** argv) {
         }
     }
 
-    const lock_kind kinds[] = {
-        {"std::mutex", measure<std::mutex>},
-        {"tinyrt::mutex", measure<tinyrt::mutex>},
-        {"tinyrt::spinlock", measure<tinyrt::spinlock>},
-        {"tinyrt::ticket_lock", measure<tinyrt::ticket_lock>},
+    std::vector<lock_kind> kinds = {
+        {"std::mutex", run_once<std::mutex>, nullptr},
+        {"tinyrt::mutex", run_once<tinyrt::mutex>, mutex_target},
+        {"tinyrt::spinlock", run_once<tinyrt::spinlock>, spinlock_target},
+        {"tinyrt::ticket_lock", run_once<tinyrt::ticket_lock>, ticket_target},
 #ifdef TINYRT_BENCH_HAVE_TBB
-        {"tbb::mutex", measure<tbb::mutex>},
-        {"tbb::spin_mutex", measure<tbb::spin_mutex>},
-        {"tbb::queuing_mutex", measure<tbb_queuing>},
+        {"tbb::mutex", run_once<tbb::mutex>, nullptr},
+        {"tbb::spin_mutex", run_once<tbb::spin_mutex>, nullptr},
+        {"tbb::queuing_mutex", run_once<tbb_queuing>, nullptr},
 #endif
     };
+    // std::mutex (the baseline) always runs; --only filters the others.
+    kinds.erase(std::remove_if(kinds.begin() + 1, kinds.end(),
+                               [&](const lock_kind& k) { return std::strstr(k.name, only.c_str()) == nullptr; }),
+                kinds.end());
 
-    std::printf("bench_locks: %d ms per run, median of %d runs, %u hardware threads\n", ms, runs,
-                std::thread::hardware_concurrency());
-    std::printf("share = a thread's acquisitions / fair share (worst run's min and max)\n\n");
-    std::printf("%-20s %7s %12s %10s %9s %9s\n", "lock", "threads", "ns/section", "vs std", "min share",
-                "max share");
+    std::printf("bench_locks: %d ms per run, median of %d runs, %u hardware threads, load average %s\n", ms,
+                runs, std::thread::hardware_concurrency(), load_average().c_str());
+    std::printf("runs interleave the locks (run 1 of each, run 2 of each, ...) so a change in machine load\n"
+                "hits every lock alike; share = a thread's acquisitions / fair share (worst run's min and max)\n\n");
+    std::printf("%-20s %7s %12s %10s %9s %9s  %s\n", "lock", "threads", "ns/section", "vs std", "min share",
+                "max share", "target (2+ threads)");
     for (int threads : thread_counts) {
-        double baseline = 0;
-        for (const auto& kind : kinds) {
-            if (baseline != 0 && std::strstr(kind.name, only.c_str()) == nullptr) continue;
-            summary s = kind.measure(threads, ms, runs);
-            if (baseline == 0) baseline = s.ns;
-            std::printf("%-20s %7d %12.1f %9.2fx %9.2f %9.2f%s\n", kind.name, threads, s.ns, s.ns / baseline,
-                        s.min_share, s.max_share, s.exclusive ? "" : "  BROKEN: sections overlapped");
-            std::fflush(stdout);
+        std::vector<std::vector<run_result>> results(kinds.size());
+        for (int r = 0; r < runs; ++r) {
+            for (std::size_t k = 0; k < kinds.size(); ++k) results[k].push_back(kinds[k].run(threads, ms));
+        }
+        const double baseline = summarize(results[0]).ns;
+        for (std::size_t k = 0; k < kinds.size(); ++k) {
+            const summary s = summarize(results[k]);
+            const double ratio = s.ns / baseline;
+            const char* target = kinds[k].target != nullptr && threads >= 2 ? kinds[k].target(ratio, s) : "";
+            std::printf("%-20s %7d %12.1f %9.2fx %9.2f %9.2f  %s%s\n", kinds[k].name, threads, s.ns, ratio,
+                        s.min_share, s.max_share, target, s.exclusive ? "" : "  BROKEN: sections overlapped");
         }
         std::printf("\n");
+        std::fflush(stdout);
     }
     return 0;
 }
