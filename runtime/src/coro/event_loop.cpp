@@ -54,7 +54,7 @@ event_loop::event_loop() {
 event_loop::~event_loop() {
     // Posted work that never ran (posted after the last run) is dropped, not
     // run on a loop that is going away; its memory is freed.
-    detail::posted_work* w = posted_.exchange(nullptr, detail::acquire);  // pairs with the release CAS in post()
+    detail::posted_work* w = posted_.exchange(nullptr, detail::acquire);  // pairs with the (seq_cst, so also release) CAS in post()
     while (w != nullptr) {
         detail::posted_work* next = w->next;
         if (w->run == &posted_function::invoke) delete static_cast<posted_function*>(w);

@@ -43,6 +43,7 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace std::chrono_literals;
 
+#if COUNTING_NEW
 namespace {
 
 tinyrt::task<int> leaf(int n) { co_return n + 1; }
@@ -73,7 +74,6 @@ tinyrt::task<long> one_round(int n) {
 
 }  // namespace
 
-#if COUNTING_NEW
 TEST_CASE("frame allocator: no global operator new in the steady state") {
     long news_during = -1;
     auto main = [&]() -> tinyrt::task<void> {
