@@ -154,6 +154,7 @@ void pool::worker_main(detail::worker& w) {
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;
     bool counted_searcher = false;  // woken by a notifier, which counted us as searching
+    bool idle = true;               // counted in idle_'s idle workers (all start idle)
     for (;;) {
         detail::task_block* b = nullptr;
         if (++w.tick == 61) {  // fairness: outside work is not starved by a deep local tree
@@ -161,6 +162,10 @@ void pool::worker_main(detail::worker& w) {
             b = take_injected();
         }
         if (b == nullptr) b = pop_local(w);
+        if (b == nullptr && !idle) {
+            idle_.become_idle();
+            idle = true;
+        }
         if (b == nullptr) {
             b = search(w, counted_searcher);
             counted_searcher = false;
@@ -169,6 +174,10 @@ void pool::worker_main(detail::worker& w) {
             counted_searcher = false;
         }
         if (b != nullptr) {
+            if (idle) {
+                idle_.become_busy();
+                idle = false;
+            }
             run_task(w, b);
             continue;
         }
@@ -181,6 +190,7 @@ void pool::worker_main(detail::worker& w) {
             // Keep looping: park() sees terminated_ and exits once nothing is visible.
         }
     }
+    if (idle) idle_.become_busy();
     detail::tls_block_cache = nullptr;
     detail::tls_worker = nullptr;
 }
@@ -190,11 +200,22 @@ namespace detail {
 void wait_until(const wait_target& target) noexcept {
     worker* w = tls_worker;
     unsigned idle_rounds = 0;
+    bool idle = false;  // counted as an idle worker (so spawns elsewhere publish)
+    auto set_idle = [&](bool now) {
+        if (w == nullptr || now == idle) return;
+        idle = now;
+        if (now) {
+            w->owner->become_idle();
+        } else {
+            w->owner->become_busy();
+        }
+    };
     while (!target.done(target.context)) {
         if (w != nullptr) {
             task_block* b = nullptr;
             if (w->queue.logical_bottom() > target.own_mark) b = w->owner->pop_local(*w);
             if (b != nullptr) {
+                set_idle(false);
                 w->owner->run_task(*w, b);
                 idle_rounds = 0;
                 continue;
@@ -202,6 +223,7 @@ void wait_until(const wait_target& target) noexcept {
             if (w->help_depth < max_help_depth) {
                 b = w->owner->find_foreign(*w);
                 if (b != nullptr) {
+                    set_idle(false);
                     ++w->help_depth;
                     w->owner->run_task(*w, b);
                     --w->help_depth;
@@ -210,7 +232,10 @@ void wait_until(const wait_target& target) noexcept {
                 }
             }
         }
-        if (idle_rounds == 0 && w != nullptr) w->owner->publish_local(*w);  // nothing hidden while we wait (local_queue.hpp, step 4)
+        if (idle_rounds == 0 && w != nullptr) {
+            set_idle(true);
+            w->owner->publish_local(*w);  // nothing hidden while we wait (local_queue.hpp, step 4)
+        }
         if (idle_rounds < wait_spin_rounds) {
             ++idle_rounds;
             for (int i = 0; i < 16; ++i) cpu_relax();
@@ -231,6 +256,7 @@ void wait_until(const wait_target& target) noexcept {
         futex_wait(*target.word, seen);
         idle_rounds = wait_spin_rounds;  // woken: look once more, then sleep again
     }
+    set_idle(false);
 }
 
 }  // namespace detail

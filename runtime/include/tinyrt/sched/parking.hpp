@@ -64,6 +64,7 @@ class idle_set {
 public:
     explicit idle_set(unsigned workers)
         : bells_(new padded<std::atomic<std::uint32_t>>[workers]),
+          idle_workers_(workers),  // workers start idle (their threads may not run yet)
           searcher_cap_(workers / 2 > 0 ? workers / 2 : 1) {
         stack_.reserve(workers);
     }
@@ -144,13 +145,18 @@ public:
 
     unsigned sleepers() const noexcept { return sleepers_.load(seq_cst); }
 
-    // Whether another worker is sleeping or searching, i.e. could take work
-    // that a spawn makes public (local_queue.hpp, step 1). A heuristic: a
-    // stale answer only makes one spawn private (its owner runs it; a thief's
-    // steal request publishes it later) or public (then notified properly).
+    // Whether some worker is idle (between failing to find work and getting
+    // a task: searching, parking, asleep, or waiting with nothing to help
+    // with), i.e. could take work that a spawn makes public (local_queue.hpp,
+    // step 1). Updated on every busy/idle transition, not per task.
+    // A heuristic: a stale answer only makes one spawn private (its owner
+    // runs it; a thief's steal request publishes it later) or public (then
+    // notified properly).
     bool others_idle() const noexcept {
-        return sleepers_.load(relaxed) != 0 || searching_.load(relaxed) != 0;  // hint only, see above
+        return idle_workers_.load(relaxed) != 0;  // hint only, see above
     }
+    void become_idle() noexcept { idle_workers_.fetch_add(1, relaxed); }  // a hint counter; no data hangs on it
+    void become_busy() noexcept { idle_workers_.fetch_sub(1, relaxed); }  // a hint counter; no data hangs on it
 
 private:
     void ring(unsigned v) noexcept {
@@ -169,6 +175,7 @@ private:
     std::unique_ptr<padded<std::atomic<std::uint32_t>>[]> bells_;
     alignas(cache_line) std::atomic<unsigned> sleepers_{0};
     alignas(cache_line) std::atomic<unsigned> searching_{0};
+    alignas(cache_line) std::atomic<unsigned> idle_workers_;
     unsigned searcher_cap_;
 };
 

@@ -156,6 +156,10 @@ public:
     // Whether any queue of this pool looked non-empty (seq_cst loads).
     bool has_visible_work() const noexcept;
 
+    // The calling worker has nothing to run (it waits) / has again.
+    void become_idle() noexcept { idle_.become_idle(); }
+    void become_busy() noexcept { idle_.become_busy(); }
+
 private:
     // Notify protocol steps b-e (parking.hpp) after work became public.
     void made_public() noexcept {
