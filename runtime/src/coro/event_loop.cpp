@@ -180,6 +180,12 @@ event_loop& loop_for(const char* what) noexcept {
 }
 
 void free_root(task_node* node) noexcept {
+    // A failure nobody took (a detached task, a handle dropped unawaited) is
+    // reported, not dropped; cancellations are expected and stay quiet.
+    if (node->has(task_failed) && !node->has(task_cancelled) && !node->has(task_observed) &&
+        node->promise != nullptr) {
+        node->promise->report_unobserved_error();
+    }
     if (node->promise != nullptr) node->promise->frame().destroy();
     node->~task_node();
     frame_deallocate(node, sizeof(task_node));

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <cstdio>
+#include <unistd.h>
 
 #include "tinyrt/coro.hpp"
 
@@ -118,5 +120,31 @@ TEST_CASE("task: every frame is freed at the end") {
         };
         CHECK(tinyrt::run(main()) == 6);
     }
+    CHECK(tinyrt::detail::frame_live_blocks() == before);
+}
+
+TEST_CASE("task: a detached task's failure is reported, not dropped") {
+    // Capture stderr while the loop runs: the report must name the error.
+    std::FILE* capture = std::tmpfile();
+    REQUIRE(capture != nullptr);
+    std::fflush(stderr);
+    const int saved = ::dup(2);
+    ::dup2(::fileno(capture), 2);
+    const auto before = tinyrt::detail::frame_live_blocks();
+    auto main = []() -> tinyrt::task<int> {
+        tinyrt::create_task(fails()).detach();
+        co_await tinyrt::sleep_for(std::chrono::milliseconds(1));
+        co_return co_await add_one(1);
+    };
+    const int result = tinyrt::run(main());
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    std::string text(256, '\0');
+    std::rewind(capture);
+    text.resize(std::fread(text.data(), 1, text.size(), capture));
+    std::fclose(capture);
+    CHECK(result == 2);
+    CHECK(text.find("nobody awaited it: boom") != std::string::npos);
     CHECK(tinyrt::detail::frame_live_blocks() == before);
 }

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstdio>
 #include <exception>
 #include <new>
 #include <type_traits>
@@ -91,6 +92,22 @@ public:
         return error_ != nullptr;
 #else
         return false;
+#endif
+    }
+
+    // Prints the task's error to stderr (a failed task whose error nobody
+    // took: asyncio's "Task exception was never retrieved"), so that no
+    // failure is dropped silently.
+    void report_unobserved_error() const noexcept {
+#if TINYRT_EXCEPTIONS
+        if (error_ == nullptr) return;
+        try {
+            std::rethrow_exception(error_);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "tinyrt: a task failed and nobody awaited it: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr, "tinyrt: a task failed and nobody awaited it (not a std::exception)\n");
+        }
 #endif
     }
 
@@ -232,6 +249,7 @@ task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listen
 // Rethrows the error a finished root ended with (cancelled_error if the
 // cancellation destroyed it, without exceptions: then this is fatal).
 inline void rethrow_root_error(task_node* node) {
+    node->flags |= task_observed;
     if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});
     node->promise->rethrow_if_failed();
 }
@@ -239,6 +257,7 @@ inline void rethrow_root_error(task_node* node) {
 // The result of a finished root, moved out (value, or its error rethrown).
 template <typename T>
 T take_result(task_node* node) {
+    node->flags |= task_observed;
     if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
     return static_cast<promise<T>*>(node->promise)->take();
 }

@@ -48,6 +48,7 @@ enum task_flags : std::uint32_t {
     task_cancelled = 1u << 2,       // that exception was cancelled_error
     task_cancel_pending = 1u << 3,  // cancel() asked; not yet delivered at an await
     task_detached = 1u << 4,        // nobody holds it: free frame and node when done
+    task_observed = 1u << 5,        // its result or error was taken by someone
 };
 
 struct task_node {
