@@ -37,7 +37,7 @@ namespace gather_demo {
 namespace {
 
 struct salvar_flags {
-    long delay_ms = 300;     // the server's wait before each answer
+    long delay_ms = -1;      // the server's wait before each answer; -1: 3/10 of the tick
     long timeout_ms = 2000;  // per download
     std::string out_dir;     // empty: a new directory under $TMPDIR or /tmp
     bool fail = false;       // add the four failing URLs
@@ -129,19 +129,23 @@ std::string output_dir() {
 }  // namespace
 
 void add_salvar_flags(demo::args& a) {
-    a.add("delay", flags.delay_ms, "salvar cells: the loopback server's delay per request, in ms", 0, 60000);
+    a.add("delay", flags.delay_ms, "salvar cells: the server's delay per request, in ms (-1: 3/10 of --tick)", -1,
+          60000);
     a.add("timeout", flags.timeout_ms, "salvar cells: time limit of each download, in ms", 1, 600000);
     a.add("out", flags.out_dir, "salvar cells: directory for the images (default: a new one under $TMPDIR or /tmp)");
     a.add_switch("fail", flags.fail, "salvar cells: add URLs that fail (refused, 404, truncated, too slow)");
 }
 
-void cell_salvar() {
+void cell_salvar(std::chrono::milliseconds tick) {
     const std::string dir = output_dir();
     if (::access(dir.c_str(), W_OK) != 0) {
         std::fprintf(stderr, "gather: --out %s: %s\n", dir.c_str(), std::strerror(errno));
         std::exit(2);
     }
-    demo::http::server server({.delay = std::chrono::milliseconds(flags.delay_ms)});
+    // A third of the notebook's one-second tick by default: real downloads
+    // of these images took a fraction of a second each.
+    const auto delay = flags.delay_ms >= 0 ? std::chrono::milliseconds(flags.delay_ms) : tick * 3 / 10;
+    demo::http::server server({.delay = delay});
     std::vector<std::string> l;
     for (const auto& path : demo::http::image_paths()) l.push_back(server.url(path));
     if (flags.fail) {

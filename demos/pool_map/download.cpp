@@ -27,7 +27,7 @@ namespace pool_map_demo {
 namespace {
 
 struct download_flags {
-    long delay_ms = 300;  // the server's wait before each answer
+    long delay_ms = -1;   // the server's wait before each answer; -1: 3/10 of the tick
     std::string out_dir;  // where mkstemp creates the files; empty: $TMPDIR or /tmp
     bool fail = false;    // add a URL the server answers with 404, to show the error path
 };
@@ -63,17 +63,21 @@ std::string download(const std::string& url) {
 }  // namespace
 
 void add_download_flags(demo::args& a) {
-    a.add("delay", flags.delay_ms, "download cell: the loopback server's delay per request, in ms", 0, 60000);
+    a.add("delay", flags.delay_ms, "download cell: the server's delay per request, in ms (-1: 3/10 of --tick)", -1,
+          60000);
     a.add("out", flags.out_dir, "download cell: directory for the temporary files (default $TMPDIR or /tmp)");
     a.add_switch("fail", flags.fail, "download cell: also ask for a page that does not exist (HTTP 404)");
 }
 
-void cell_download(const options&) {
+void cell_download(const options& o) {
     if (::access(temp_dir().c_str(), W_OK) != 0) {
         std::fprintf(stderr, "pool_map: --out %s: %s\n", temp_dir().c_str(), std::strerror(errno));
         std::exit(2);
     }
-    demo::http::server server({.delay = std::chrono::milliseconds(flags.delay_ms)});
+    // The notebook's pages took about 0.7 s each (3.6 s for five); a third of
+    // the notebook's one-second tick keeps the demo's proportions by default.
+    const auto delay = flags.delay_ms >= 0 ? std::chrono::milliseconds(flags.delay_ms) : o.tick * 3 / 10;
+    demo::http::server server({.delay = delay});
     // A lista de URLs a serem salvas (the notebook's sites, served locally)
     std::vector<std::string> l;
     for (const auto& path : demo::http::page_paths()) l.push_back(server.url(path));
