@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <latch>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -41,7 +42,7 @@ struct hammer_result {
     int overlaps = 0;   // times a thread found another one inside
 };
 
-// `threads` threads, released together by a start gate, each add 1 to a
+// `threads` threads, released together by a latch, each add 1 to a
 // plain counter `increments` times under `lock`. Without mutual exclusion the
 // counter loses increments (and ThreadSanitizer reports the race), and the
 // `inside` check sees two threads in the critical section.
@@ -50,13 +51,14 @@ hammer_result hammer(Lock& lock, int threads, int increments) {
     hammer_result r;
     std::atomic<int> inside{0};
     std::atomic<int> overlaps{0};
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
+    // A latch, not a yield loop: on Linux's EEVDF scheduler a thread that
+    // yields thousands of times is pushed far back and may not run for a
+    // long while after the start.
+    std::latch start(threads);
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
         pool.emplace_back([&] {
-            ready.fetch_add(1);
-            while (!go.load()) std::this_thread::yield();
+            start.arrive_and_wait();
             for (int i = 0; i < increments; ++i) {
                 std::lock_guard<Lock> g(lock);
                 if (inside.fetch_add(1) != 0) overlaps.fetch_add(1);
@@ -65,8 +67,6 @@ hammer_result hammer(Lock& lock, int threads, int increments) {
             }
         });
     }
-    while (ready.load() != threads) std::this_thread::yield();
-    go.store(true);
     for (auto& th : pool) th.join();
     r.overlaps = overlaps.load();
     return r;

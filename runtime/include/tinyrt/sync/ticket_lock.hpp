@@ -4,7 +4,8 @@
 // Algorithm: the ticket lock of Mellor-Crummey & Scott, "Algorithms for
 // Scalable Synchronization on Shared-Memory Multiprocessors" (ACM TOCS 1991,
 // section 2.2), with their proportional backoff taken one step further: only
-// the two threads nearest the front stay awake; the others sleep in the kernel.
+// the two threads nearest the front spin, briefly; every other waiter sleeps
+// in the kernel and is woken when its turn comes near.
 //
 //   next_     the next ticket to hand out (fetch_add; only the low 24 bits count)
 //   serving_  one 32-bit word, the futex word too:
@@ -14,21 +15,27 @@
 //   distance  = (my ticket - serving) mod 2^24: 0 owner, 1 next in line, ...
 //
 // lock():   1. ticket = next_.fetch_add(1). serving == ticket: ours.
-//           2. distance 1 or 2 (awake_distance): spin with PAUSE and backoff,
-//              then yield the core (the owner may be preempted, and spinning
-//              cannot run it).
-//           3. distance >= 3: CAS our slot's flag into serving_, then
-//              futex_wait(serving_, the value we wrote, bitset = our slot):
-//              the kernel sleeps only if the word is still exactly that value.
-//              Woken (or the word changed): go to 2.
-// unlock(): 1. One CAS: serving + 1, and clear the flag of the slot whose
-//              ticket just came within reach (serving + 1 + awake_distance).
-//           2. If that flag was set: futex_wake(serving_, all, bitset = slot).
+//           2. distance 1: watch serving_ closely (one PAUSE per check) for a
+//              few microseconds. distance 2: spin with exponential backoff
+//              for a few microseconds.
+//           3. Spun out, or distance >= 3: CAS our slot's flag into serving_,
+//              then futex_wait(serving_, the value we wrote, bitset = our
+//              slot): the kernel sleeps only if the word is still exactly that
+//              value. Woken (or the word changed): go to 2 with a fresh budget.
+// unlock(): 1. One CAS: serving + 1, and clear the flags of two slots: the new
+//              owner's, and the one whose ticket just came within reach
+//              (serving + 1 + awake_distance).
+//           2. If either flag was set: one futex_wake(serving_, all, bitset =
+//              those slots).
 //
-// Why not everyone spins: with more threads than cores, the FIFO hand-off goes
-// to a thread that may not be running, and a textbook ticket lock then waits a
-// whole time slice per critical section (measured: over 15 us at 4 threads on
-// 2 cores). Sleeping threads leave the cores to the owner and the next in line.
+// Why waiters sleep instead of spinning or yielding: with more threads than
+// cores, the FIFO hand-off goes to a thread that may not be running, and a
+// textbook ticket lock then waits a whole time slice per critical section
+// (measured: over 15 us at 4 threads on 2 cores). Yielding is no cure on
+// Linux's EEVDF scheduler, where each sched_yield pushes the yielder a time
+// slice further back (see detail/backoff.hpp). Sleeping threads leave the
+// cores to the owner and to the next in line, and the wake-up of the thread
+// two places back overlaps the critical section in between.
 //
 // FIFO: the lock is granted in ticket order, because serving only ever goes up
 // by one and only the thread holding ticket `serving` may enter.
@@ -40,10 +47,10 @@
 //     makes the wait return at once.
 //   - While a thread sleeps its flag stays set: only an unlock clears a flag,
 //     and that unlock wakes every sleeper of the slot (who re-check, and set
-//     the flag again if they are still far back).
-//   - The unlock that brings ticket t within reach is the one that moves
-//     serving to t - awake_distance; it checks exactly slot t % 8, finds the
-//     flag, and wakes it.
+//     the flag again if they still have to wait).
+//   - The unlock that makes ticket t the owner checks exactly slot t % 8,
+//     finds the flag and wakes it. (So does the one that brings t within
+//     awake_distance, to let it start spinning early.)
 // Safe to destroy right after the last unlock(): after the CAS that hands the
 // lock over, unlock() touches the word only through the wake system call,
 // which tolerates a word that is gone (as glibc's mutex does); no user-space
@@ -88,16 +95,16 @@ public:
     // Hands the lock to the next ticket. Only the owner may call it.
     void unlock() noexcept {
         std::uint32_t seen = serving_.load(detail::relaxed);  // the CAS below re-checks it
-        std::uint32_t flag = 0;
+        std::uint32_t woken = 0;
         for (;;) {
             const std::uint32_t serving = ((seen & ticket_mask) + 1) & ticket_mask;
-            flag = flag_of(serving + awake_distance);
-            const std::uint32_t next_word = serving | (seen & ~ticket_mask & ~flag);
+            woken = seen & (flag_of(serving) | flag_of(serving + awake_distance));
+            const std::uint32_t next_word = serving | (seen & ~ticket_mask & ~woken);
             if (serving_.compare_exchange_weak(seen, next_word, detail::release,  // pairs with the acquire loads in lock()
                                                detail::relaxed))  // a sleeper set a flag: retry with its value
                 break;
         }
-        if ((seen & flag) != 0) wake(flag);
+        if (woken != 0) wake(woken);
     }
 
     // Diagnostic snapshot, for tests: tickets handed out and not yet
@@ -112,10 +119,10 @@ private:
     static constexpr std::uint32_t ticket_bits = 24;
     static constexpr std::uint32_t ticket_mask = (1u << ticket_bits) - 1;
     static constexpr std::uint32_t slot_count = 32 - ticket_bits;  // 8 sleep flags
-    // Waiters this close to the front stay awake. 2, not 1: the thread that
-    // becomes next in line is then already running (or runnable) when its
-    // turn comes, so the kernel's wake-up latency overlaps the critical
-    // sections ahead of it instead of adding to each hand-off.
+    // The thread this far back is woken early, to spin. 2, not 1: the thread
+    // that becomes next in line is then already running (or runnable) when
+    // its turn comes, so the kernel's wake-up latency overlaps the critical
+    // section ahead of it instead of adding to each hand-off.
     static constexpr std::uint32_t awake_distance = 2;
 
     // The sleep flag of a ticket's slot, as a bit of serving_.
@@ -124,7 +131,7 @@ private:
     }
 
     void lock_slow(std::uint32_t ticket) noexcept;
-    void wake(std::uint32_t flag) noexcept;
+    void wake(std::uint32_t flags) noexcept;
 
     // Tickets are taken by arriving threads, serving_ is read by every
     // waiter: separate lines, so arrivals do not disturb the spinning waiter.
