@@ -2,13 +2,14 @@
 //
 // Algorithm: Rudolph & Segall's test-and-test-and-set (ISCA 1984), with the
 // bounded exponential backoff of Anderson ("The Performance of Spin Lock
-// Alternatives for Shared-Memory Multiprocessors", IEEE TPDS 1990), then a
-// yield of the core (detail/backoff.hpp).
+// Alternatives for Shared-Memory Multiprocessors", IEEE TPDS 1990), then two
+// yields of the core, then short sleeps (detail/backoff.hpp).
 //
 //   lock():   1. exchange(true, acquire); got false -> the lock is ours.
 //             2. otherwise spin on a plain load (the line stays shared in our
 //                cache, so waiting costs the owner nothing), backing off
-//                exponentially with PAUSE, then yielding the core;
+//                exponentially with PAUSE, then giving the core away: two
+//                yields, then sleeps of 1, 2, 4 ... 64 us;
 //             3. when the load sees false, go to 1.
 //   unlock(): store(false, release).
 //
@@ -18,14 +19,15 @@
 // unlock() and the acquire exchange that reads its false value make the whole
 // critical section happen-before the next one.
 //
-// Fairness with more threads than cores: the waiters yield the core once the
-// backoff is spent, so a preempted owner gets to run and finish, and the
-// scheduler rotates the lock among the threads it runs. Measured on 2 cores
-// (bench_locks), every thread's share of acquisitions stayed around half its
-// fair share or better at 8 threads. A "starving" mode that made the others
-// stand back for a waiter that had waited long was tried and measured worse
-// (the lock then waits for a thread that is not running: shares down to 0.02
-// and 3-5x slower), so it is not here.
+// Fairness with more threads than cores: a waiter that has spun out gives
+// its core away, so a preempted owner gets to run and finish. It yields only
+// twice, then sleeps: on Linux's EEVDF scheduler each sched_yield pushes the
+// yielder a time slice further back, and a waiter that yielded in a loop (the
+// textbook "then yield") was measured here getting no turn at all for most of
+// a 200 ms run. A sleeper is re-placed fairly when it wakes. A "starving" mode
+// that made the others stand back for a long waiter was also tried and
+// measured worse (the lock then waits for a thread that is not running:
+// shares down to 0.02 and 3-5x slower), so it is not here.
 //
 // Use it for very short critical sections between threads that are running.
 // For anything that may wait long, tinyrt::mutex sleeps instead of spinning.
