@@ -27,9 +27,6 @@ void futex_wake_bitset(std::atomic<std::uint32_t>& word, std::uint32_t mask) noe
               nullptr, nullptr, mask);
 }
 
-}  // namespace
-
-namespace {
 // Checks the next in line makes, one PAUSE apart, before it goes to sleep: the
 // hand-off it waits for is one store away, and any backoff delay would add to
 // the hand-off itself. A few microseconds (PAUSE takes ~5-40 ns, more under a
