@@ -137,7 +137,7 @@ void server::run_loop(std::promise<std::uint16_t>& bound) {
         }
         ready.set_value(listener->port());
 
-        std::vector<decltype(tinyrt::create_task(std::declval<tinyrt::task<void>>()))> connections;
+        std::vector<tinyrt::task_handle<void>> connections;
         while (!self.stopping_.load()) {
             std::optional<tcp_stream> s;
             try {
@@ -151,6 +151,9 @@ void server::run_loop(std::promise<std::uint16_t>& bound) {
                 continue;
             }
             if (self.stopping_.load()) break;  // the wake-up connection of step 2
+            // Finished connections need no cancelling: drop their handles so
+            // a long-running server does not accumulate them.
+            std::erase_if(connections, [](const auto& c) { return c.done(); });
             connections.push_back(
                 tinyrt::create_task(serve_connection(std::move(*s), self.site_, self.options_, self.answered_)));
         }
