@@ -82,9 +82,11 @@ public:
     }
 
     void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
-    // This promise's own frame (set by get_return_object), so that a root
-    // node can hold just the promise and still destroy the frame.
+    // This promise's own frame, so that a root node can hold just the
+    // promise and still destroy the frame. Recorded when the task becomes a
+    // root (spawn_task), not for every nested task: one store less per await.
     std::coroutine_handle<> frame() const noexcept { return self_; }
+    void set_frame(std::coroutine_handle<> self) noexcept { self_ = self; }
     void set_root(task_node* node) noexcept { root_ = node; }
     task_node* root() const noexcept { return root_; }
     bool failed() const noexcept {
@@ -118,10 +120,8 @@ public:
 #endif
     }
 
-protected:
-    std::coroutine_handle<> self_;
-
 private:
+    std::coroutine_handle<> self_;
     std::coroutine_handle<> continuation_;
     task_node* root_ = nullptr;
 #if TINYRT_EXCEPTIONS
@@ -228,14 +228,10 @@ private:
 namespace detail {
 template <typename T>
 task<T> promise<T>::get_return_object() noexcept {
-    auto h = std::coroutine_handle<promise<T>>::from_promise(*this);
-    self_ = h;
-    return task<T>{h};
+    return task<T>{std::coroutine_handle<promise<T>>::from_promise(*this)};
 }
 inline task<void> promise<void>::get_return_object() noexcept {
-    auto h = std::coroutine_handle<promise<void>>::from_promise(*this);
-    self_ = h;
-    return task<void>{h};
+    return task<void>{std::coroutine_handle<promise<void>>::from_promise(*this)};
 }
 
 // Turns a task into a root on `loop`: the node owns the frame from now on.
@@ -243,6 +239,7 @@ template <typename T>
 task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listener, std::uint32_t tag = 0) {
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");
+    h.promise().set_frame(h);
     return loop.spawn(&h.promise(), listener, tag);
 }
 
