@@ -5,7 +5,9 @@
 //   3. EAGAIN: co_await wait_ready(fd, interest) — the loop parks this
 //      coroutine in epoll and runs others — then go to 1.
 // Trying first saves an epoll round trip whenever data is already there,
-// which is the common case under load. Step 3 may wake spuriously
+// which is the common case under load. One exception: after a short read
+// the socket is known to have been drained, so read_some waits first (see
+// drained_ in tcp_stream.hpp). Step 3 may wake spuriously
 // (EPOLLERR/EPOLLHUP count as ready, or another reader drained the socket);
 // step 1 then simply reports EAGAIN, or the error, again.
 #include "tinyrt/io/tcp_stream.hpp"
@@ -49,9 +51,19 @@ task<tcp_stream> tcp_stream::connect(std::string_view ipv4, std::uint16_t port) 
 
 task<std::size_t> tcp_stream::read_some(std::span<char> buffer) {
     if (buffer.empty()) co_return 0;
+    // The last read came back short, so the kernel's buffer was empty then:
+    // a recv now would most likely only say EAGAIN. Wait first instead and
+    // save that system call (one in three per request/response round trip).
+    // Waiting is still correct if bytes did arrive meanwhile: the loop arms
+    // epoll level-triggered, so readiness that already exists is reported
+    // at once.
+    if (drained_) co_await wait_ready(fd_.get(), io_interest::readable);
     for (;;) {
         ssize_t n = ::recv(fd_.get(), buffer.data(), buffer.size(), 0);
-        if (n >= 0) co_return static_cast<std::size_t>(n);
+        if (n >= 0) {
+            drained_ = static_cast<std::size_t>(n) < buffer.size();
+            co_return static_cast<std::size_t>(n);
+        }
         int err = errno;
         if (err == EINTR) continue;
         if (err != EAGAIN && err != EWOULDBLOCK) raise_system_error(err, "read");

@@ -61,6 +61,10 @@ public:
 
 private:
     unique_fd fd_;
+    // The previous read returned fewer bytes than asked: the socket was
+    // empty then, so the next read waits for readiness before calling recv.
+    // Only a hint: a wrong guess costs one loop turn, never a lost byte.
+    bool drained_ = false;
 };
 
 }  // namespace tinyrt::io
