@@ -14,8 +14,9 @@
 //                    2 -> 1 -> 0, then futex_wake(1)
 //
 // lock():   1. CAS 0 -> 1; success: ours, no system call.
-//           2. Spin a little (the owner is probably running and almost done):
-//              whenever the word reads 0, retry the CAS 0 -> 1.
+//           2. Spin a little (16 checks, one PAUSE apart: the owner is probably
+//              running and almost done); whenever the word reads 0, retry the
+//              CAS 0 -> 1. Skipped when the word already says 2.
 //           3. exchange(2). Read 0: ours (the word now says 2, so our unlock
 //              will make a wake-up call that may be spurious, never missing).
 //           4. futex_wait(word, 2): the kernel sleeps only if the word is
@@ -29,6 +30,10 @@
 // sleep after that store sees 0 (or a later 2 set by another waiter, whose own
 // unlock will in turn wake). A woken thread always re-writes 2 (step 3), so
 // while any thread may still sleep, the owner's unlock takes the waking branch.
+//
+// Safe to destroy right after the last unlock(): once the word reads 0 the
+// unlocking thread touches it only through the wake system call, which
+// tolerates a word that is gone.
 #pragma once
 
 #include <atomic>
