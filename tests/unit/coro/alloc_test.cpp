@@ -28,7 +28,8 @@
 #if COUNTING_NEW
 namespace {
 std::atomic<long> global_news{0};
-}
+int* volatile probe_sink = nullptr;
+}  // namespace
 
 // Replaces the global allocation functions for this test binary; counts,
 // then forwards to malloc.
@@ -87,9 +88,9 @@ TEST_CASE("frame allocator: no global operator new in the steady state") {
     CHECK(news_during == 0);
     // The counter does see allocations (so the zero above means something).
     const long before = global_news.load(std::memory_order_relaxed);  // a counter only
-    auto* probe = new int(7);
+    probe_sink = new int(7);  // a volatile sink: the compiler may not elide this new
     CHECK(global_news.load(std::memory_order_relaxed) == before + 1);  // a counter only
-    delete probe;
+    delete probe_sink;
 }
 #endif
 
