@@ -33,7 +33,6 @@ task<tcp_stream> tcp_stream::connect(std::string_view ipv4, std::uint16_t port) 
     int fd = detail::new_tcp_socket();
     if (fd < 0) raise_system_error(-fd, "socket");
     unique_fd owner(fd);  // closes the socket on every failure below, cancellation included
-    detail::prepare_stream_socket(fd);
 
     // A non-blocking connect returns EINPROGRESS and finishes in the
     // background; the socket turns writable when the handshake is over, and

@@ -104,3 +104,20 @@ TEST_CASE("tcp_listener: 1000 clients connected at once to one loop all get thei
     CHECK(at_once == many);
     CHECK(correct == many);
 }
+
+TEST_CASE("tcp_listener: an accept with nobody connecting times out, and the listener still accepts") {
+    auto attempt = []() -> task<bool> {
+        tcp_listener listener = tcp_listener::bind();
+        bool timed_out = false;
+        try {
+            auto waiting = listener.accept();
+            co_await tinyrt::wait_for(std::move(waiting), std::chrono::milliseconds(20));
+        } catch (const tinyrt::timeout_error&) {
+            timed_out = true;
+        }
+        tcp_stream client = co_await tcp_stream::connect("127.0.0.1", listener.port());
+        tcp_stream served = co_await listener.accept();
+        co_return timed_out && served.is_open();
+    };
+    CHECK(tinyrt::run(attempt()));
+}

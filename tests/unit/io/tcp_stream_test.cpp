@@ -184,3 +184,21 @@ TEST_CASE("tcp_stream: cancelling a task blocked in read ends it with cancelled_
     };
     CHECK(tinyrt::run(attempt()) == "after");
 }
+
+TEST_CASE("tcp_stream: a write to a peer that never reads times out through wait_for") {
+    auto attempt = []() -> task<bool> {
+        tcp_listener listener = tcp_listener::bind();
+        tcp_stream client = co_await tcp_stream::connect("127.0.0.1", listener.port());
+        tcp_stream server = co_await listener.accept();  // accepted, never read
+        // Far more than both socket buffers hold, so write_all must wait.
+        std::string flood(64u << 20, 'w');
+        try {
+            auto writing = client.write_all(flood);
+            co_await tinyrt::wait_for(std::move(writing), 50ms);
+        } catch (const tinyrt::timeout_error&) {
+            co_return true;
+        }
+        co_return false;
+    };
+    CHECK(tinyrt::run(attempt()));
+}
