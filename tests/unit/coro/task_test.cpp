@@ -148,3 +148,21 @@ TEST_CASE("task: a detached task's failure is reported, not dropped") {
     CHECK(text.find("nobody awaited it: boom") != std::string::npos);
     CHECK(tinyrt::detail::frame_live_blocks() == before);
 }
+
+TEST_CASE("create_task: the task's exception reaches whoever awaits its handle") {
+    auto main = []() -> tinyrt::task<std::string> {
+        auto h = tinyrt::create_task(fails());
+        auto ok = tinyrt::create_task(add_one(1));
+        std::string what = "not thrown";
+        try {
+            co_await h;
+        } catch (const std::runtime_error& e) {
+            what = e.what();
+        }
+        CHECK(h.done());
+        CHECK_FALSE(h.cancelled());
+        CHECK(co_await ok == 2);  // the other task is unaffected
+        co_return what;
+    };
+    CHECK(tinyrt::run(main()) == "boom");
+}

@@ -40,8 +40,10 @@ TEST_CASE("to_thread: an exception in the function reaches the awaiter") {
     tinyrt::run(main());
 }
 
-TEST_CASE("to_thread: many round trips at once, while other tasks run") {
-    tinyrt::pool pool{{.workers = 2}};
+TEST_CASE("to_thread: many round trips at once, while other tasks run (1, 2, 4 workers)") {
+  for (unsigned workers : {1u, 2u, 4u}) {
+    CAPTURE(workers);
+    tinyrt::pool pool{{.workers = workers}};
     int ticks = 0;
     auto main = [&]() -> tinyrt::task<long> {
         auto ticker = tinyrt::create_task([](int& t) -> tinyrt::task<void> {
@@ -64,6 +66,7 @@ TEST_CASE("to_thread: many round trips at once, while other tasks run") {
     };
     CHECK(tinyrt::run(main()) == 2L * (199 * 200 / 2));
     CHECK(ticks == 5);
+  }
 }
 
 TEST_CASE("to_thread: a cancel while the function runs is delivered when it returns") {
