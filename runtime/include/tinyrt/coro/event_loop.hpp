@@ -14,7 +14,10 @@
 //   1. take everything posted by other threads, in posting order, and run it
 //   2. move every timer whose deadline has passed to the ready queue
 //   3. if nothing is ready: sleep in epoll_wait until the first deadline, an
-//      fd event or a post (the wake-up protocol below); then go to 1
+//      fd event or a post (the wake-up protocol below); then go to 1. If
+//      nothing could ever wake it (no timer, no fd wait, no to_thread job
+//      out, nothing posted) every task waits on another task or a mutex: a
+//      deadlock, reported with a message instead of sleeping forever
 //   4. resume every task that was ready at the start of this step (tasks made
 //      ready meanwhile wait for the next step, so timers and I/O are not
 //      starved by tasks that keep yielding)

@@ -3,11 +3,22 @@
 //
 //   int main() { return tinyrt::run(amain()); }
 //
-// When `main` finishes, every task still unfinished (detached create_task
-// handles, handles kept elsewhere) is cancelled and the loop keeps running
-// until each has finished its cancellation -- asyncio.run's shutdown -- so no
-// frame outlives the call. Not re-entrant: calling run inside a running loop
-// on the same thread ends the program with a message.
+// Shutdown (asyncio.run's), in event_loop::run_until_done:
+//   1. `main` reaches its final_suspend: its node is marked done.
+//   2. Every root still on the loop's live list (detached create_task
+//      handles, handles kept elsewhere, tasks they started) is cancelled:
+//      a parked one is unregistered and made ready, a ready one gets
+//      cancel_pending.
+//   3. The loop runs steps until the live list is empty: each cancelled task
+//      sees cancelled_error at its await, unwinds (destructors run) and
+//      finishes; a detached one frees itself, an owned one waits for its
+//      owner to drop it.
+//   4. Work posted meanwhile by other threads is drained.
+// Why nothing leaks: a root is on the live list from spawn to finish, so
+// step 3 ends only when every root has finished. Like asyncio, a task that
+// catches the cancellation and keeps waiting delays the return.
+// Not re-entrant: calling run inside a running loop on the same thread ends
+// the program with a message.
 #pragma once
 
 #include <utility>
