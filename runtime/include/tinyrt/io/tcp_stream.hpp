@@ -2,7 +2,10 @@
 // counterpart of asyncio's StreamReader/StreamWriter pair or Tokio's
 // TcpStream. Every operation tries the system call first and only when the
 // kernel says EAGAIN suspends the calling coroutine in tinyrt::wait_ready
-// until epoll reports the socket ready; the loop thread never blocks.
+// until epoll reports the socket ready; the loop thread never blocks. This
+// is the Reactor pattern (D. C. Schmidt, "Reactor: An Object Behavioral
+// Pattern for Demultiplexing and Dispatching Handles for Synchronous
+// Events", PLoP 1994) with the loop's epoll instance as the demultiplexer.
 //
 // Contract:
 //  - Loop thread only: create, use and destroy a stream on the thread that
