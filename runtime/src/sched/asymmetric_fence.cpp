@@ -8,6 +8,7 @@
 
 namespace tinyrt::detail {
 
+#if !TINYRT_TSAN  // under TSan the heavy fence is a plain seq_cst fence (see the header)
 namespace {
 
 long membarrier(int command) noexcept {
@@ -15,6 +16,7 @@ long membarrier(int command) noexcept {
 }
 
 }  // namespace
+#endif
 
 void asymmetric_fence_init() noexcept {
 #if !TINYRT_TSAN
