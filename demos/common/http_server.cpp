@@ -77,6 +77,11 @@ tinyrt::task<void> serve_connection(tcp_stream s, const site& files, server_opti
     if (kind == fault::slow) co_await tinyrt::sleep_for(options.slow_delay);
 
     std::string response = format_response_head(a.status, a.reason, a.body.size(), a.content_type);
+    if (kind == fault::malformed) {
+        // A broken server: the same answer without its Content-Length line.
+        std::size_t at = response.find("Content-Length:");
+        response.erase(at, response.find("\r\n", at) + 2 - at);
+    }
     // A truncated answer promises the full length but carries half of it,
     // then the connection closes: the client must notice the missing bytes.
     std::size_t body_bytes = kind == fault::truncated ? a.body.size() / 2 : a.body.size();

@@ -47,9 +47,15 @@ std::string make_image(std::string_view path, std::size_t bytes) {
 }  // namespace
 
 routed_target route(std::string_view target) noexcept {
-    constexpr std::string_view slow = "/slow/", truncated = "/truncated/";
-    if (target.substr(0, slow.size()) == slow) return {fault::slow, target.substr(slow.size() - 1)};
-    if (target.substr(0, truncated.size()) == truncated) return {fault::truncated, target.substr(truncated.size() - 1)};
+    struct prefix {
+        std::string_view text;
+        fault kind;
+    };
+    for (prefix p : {prefix{"/slow/", fault::slow}, prefix{"/truncated/", fault::truncated},
+                     prefix{"/malformed/", fault::malformed}}) {
+        // Keep the prefix's last '/': the rest is the file's own path.
+        if (target.substr(0, p.text.size()) == p.text) return {p.kind, target.substr(p.text.size() - 1)};
+    }
     return {fault::none, target};
 }
 

@@ -8,6 +8,7 @@
 // "/ufrn.br/" on 127.0.0.1. A path prefix tells the server to misbehave:
 //   /slow/<path>       serve <path> after the slow delay (a timeout target)
 //   /truncated/<path>  promise <path>'s full length, send half, then close
+//   /malformed/<path>  answer without a Content-Length (a broken server)
 //   anything unknown   404 Not Found
 #pragma once
 
@@ -24,7 +25,7 @@ struct site_file {
 };
 
 // What a request for a target asks the server to do.
-enum class fault { none, slow, truncated };
+enum class fault { none, slow, truncated, malformed };
 
 struct routed_target {
     fault kind = fault::none;

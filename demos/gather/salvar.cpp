@@ -10,9 +10,10 @@
 //              tinyrt::io::write_file: the write runs on a pool worker, so
 //              the loop keeps the other downloads moving meanwhile
 //
-// With --fail, four bad URLs join the list — refused connection, 404,
-// a body cut in half, a server too slow for --timeout — and, as in the
-// notebook, each prints its error while the others still complete.
+// With --fail, five bad URLs join the list — refused connection, 404,
+// a body cut in half, a response without Content-Length, a server too slow
+// for --timeout — and, as in the notebook, each prints its error while the
+// others still complete.
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -133,7 +134,7 @@ void add_salvar_flags(demo::args& a) {
           60000);
     a.add("timeout", flags.timeout_ms, "salvar cells: time limit of each download, in ms", 1, 600000);
     a.add("out", flags.out_dir, "salvar cells: directory for the images (default: a new one under $TMPDIR or /tmp)");
-    a.add_switch("fail", flags.fail, "salvar cells: add URLs that fail (refused, 404, truncated, too slow)");
+    a.add_switch("fail", flags.fail, "salvar cells: add URLs that fail (refused, 404, truncated, malformed, too slow)");
 }
 
 void cell_salvar(std::chrono::milliseconds tick) {
@@ -153,6 +154,7 @@ void cell_salvar(std::chrono::milliseconds tick) {
         l.push_back("http://127.0.0.1:" + std::to_string(closed_port()) + street + "0008.jpg");  // refused
         l.push_back(server.url(street + "0009.jpg"));                                            // 404
         l.push_back(server.url("/truncated" + street + "0002.jpg"));                             // cut in half
+        l.push_back(server.url("/malformed" + street + "0004.jpg"));                             // no Content-Length
         l.push_back(server.url("/slow" + street + "0003.jpg"));                                  // times out
     }
     std::printf("(imagens em %s)\n", dir.c_str());

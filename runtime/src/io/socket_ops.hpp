@@ -5,6 +5,8 @@
 
 #include <netinet/in.h>
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace tinyrt::io::detail {
