@@ -80,3 +80,16 @@ TEST_CASE("stress: repeated pools with fork-join, outside spawns and shutdown") 
         CHECK(detached.load() == 400);
     }
 }
+
+TEST_CASE("stress: deep fork-join (fib(30), 1.3M spawns) neither deadlocks nor overflows on 1 and 2 workers") {
+    // TINYRT_STRESS_SCALE >= 3 runs the benchmark's fib(35).
+    const int n = stress_scale() >= 3 ? 35 : 30;
+    for (unsigned workers : {1U, 2U}) {
+        CAPTURE(workers);
+        tinyrt::pool pool{{.workers = workers}};
+        int r = pool.spawn([&] { return fib(pool, n); }).join();
+        CHECK(r == (n == 35 ? 9227465 : 832040));
+        auto total = pool.stats().total();
+        CHECK(total.tasks_run == total.tasks_spawned);
+    }
+}
