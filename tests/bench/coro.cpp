@@ -273,12 +273,14 @@ int main(int argc, char** argv) {
 
     const result& base = results.front();
     std::printf("\nbench_coro: one loop thread; medians; ratios = runtime / tinyrt (higher = tinyrt faster/smaller)\n");
-    std::printf("%-11s %12s %12s %12s %12s %12s | %9s %9s %9s %9s\n", "runtime", "(a) wall ms", "(a) cpu ms",
-                "(a) B/sleep", "(b) ns/task", "(c) ns/await", "wall", "bytes", "spawn", "await");
+    std::printf("%-11s %12s %12s %12s %12s %12s %12s | %9s %9s %9s %9s\n", "runtime", "(a) wall ms", "(a) cpu ms",
+                "(a) ns/coro", "(a) B/sleep", "(b) ns/task", "(c) ns/await", "wall", "bytes", "spawn", "await");
     for (const result& r : results) {
         std::printf("%-11s", r.runtime.c_str());
         cell(r.sleep_wall_ms, " %12.1f");
         cell(r.sleep_cpu_ms, " %12.1f");
+        // Overhead per coroutine, creation to result: wall minus the 10 ms sleep.
+        cell(r.sleep_wall_ms < 0 ? -1 : (r.sleep_wall_ms - 10.0) * 1e6 / static_cast<double>(n_sleep), " %12.0f");
         cell(r.bytes_per_sleeper, " %12.0f");
         cell(r.spawn_ns, " %12.1f");
         cell(r.await_ns, " %12.2f");
@@ -289,6 +291,6 @@ int main(int argc, char** argv) {
         ratio(r.await_ns, base.await_ns);
         std::printf("\n");
     }
-    std::printf("targets for tinyrt: (a) < 20 ms wall, <= 256 B/sleeper; (b) < 75 ns; (c) < 10 ns\n");
+    std::printf("targets for tinyrt: (a) < 20 ms wall (< 100 ns/coro), <= 256 B/sleeper; (b) < 75 ns; (c) < 10 ns\n");
     return 0;
 }
