@@ -68,12 +68,24 @@ tinyrt::task<void> f_gather() {
     std::printf("[%d, %d]\n", a, b);
 }
 
+bool show_stats = false;
+
 template <typename Make>
 void cell(const char* title, Make make) {
     std::printf("\n== %s ==\n", title);
     demo::stopwatch sw;
-    tinyrt::run(make());
+    tinyrt::event_loop loop;
+    tinyrt::run_on(loop, make());
     elapsed(sw);
+    if (show_stats) {
+        // What the loop did: how many tasks it ran, timers it set and fired,
+        // and how often it slept in epoll_wait and woke up.
+        const tinyrt::loop_stats& st = loop.stats();
+        std::printf("  [loop: %llu tarefas, %llu execuções, %llu timers, %llu disparados, %llu despertares]\n",
+                    static_cast<unsigned long long>(st.tasks_spawned), static_cast<unsigned long long>(st.tasks_run),
+                    static_cast<unsigned long long>(st.timers_set), static_cast<unsigned long long>(st.timers_fired),
+                    static_cast<unsigned long long>(st.wakeups));
+    }
 }
 
 }  // namespace
@@ -82,7 +94,8 @@ int main(int argc, char** argv) {
     long tick_ms = 1000;
     demo::args a{"gather", "asyncio: run, await sequencial, tarefa preguiçosa, create_task e gather "
                            "(notebook: Asynchronous I/O)."};
-    a.add("tick", tick_ms, "the notebook's one-second asyncio.sleep, in ms", 0, 60000);
+    a.add("tick", tick_ms, "the notebook's one-second asyncio.sleep, in ms", 0, 60000)
+        .add_switch("stats", show_stats, "after each cell, print what the event loop did (loop.stats())");
     a.parse(argc, argv);
     tick = std::chrono::milliseconds(tick_ms);
 

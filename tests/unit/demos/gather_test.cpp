@@ -80,3 +80,17 @@ TEST_CASE("gather demo: bad arguments get a message and exit status 2") {
     auto h = test_support::run_program(test_support::demo_path("gather") + " --help");
     CHECK(h.exit_status == 0);
 }
+
+TEST_CASE("gather demo: --stats shows the loop's work (gather: 3 tasks, 2 timers fired)") {
+    auto r = test_support::run_program(test_support::demo_path("gather") + " --tick 5 --stats");
+    REQUIRE(r.exit_status == 0);
+    const auto lines = lines_of(r.out);
+    std::vector<std::string> stats;
+    for (const auto& l : lines) {
+        if (l.rfind("  [loop: ", 0) == 0) stats.push_back(l);
+    }
+    REQUIRE(stats.size() == 4);
+    // The gather cell: f plus its two children; two sleeps, both fired.
+    CHECK(stats[3].find("3 tarefas") != std::string::npos);
+    CHECK(stats[3].find("2 timers, 2 disparados") != std::string::npos);
+}
