@@ -14,7 +14,8 @@
 //     ended otherwise anyway (it caught the cancellation and returned, or
 //     failed), that outcome is what the awaiter gets.
 // Cancelling the awaiter removes the timer and cancels the task; it then
-// sees cancelled_error.
+// sees cancelled_error. Without exceptions a timeout cannot be reported as
+// an error value: it ends the program with "tinyrt: wait_for timed out".
 #pragma once
 
 #include <chrono>
