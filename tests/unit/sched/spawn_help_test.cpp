@@ -106,3 +106,24 @@ TEST_CASE("a closure larger than the task block's buffer still works") {
     g.wait();
     CHECK(gs.load() == 63);
 }
+
+namespace {
+
+// A closure whose copy throws, to check that a failed spawn leaks nothing.
+struct throws_on_copy {
+    throws_on_copy() = default;
+    throws_on_copy(const throws_on_copy&) { throw std::runtime_error("copy failed"); }
+    void operator()() const {}
+};
+
+}  // namespace
+
+TEST_CASE("a spawn whose closure cannot be copied fails cleanly and the pool goes on") {
+    tinyrt::pool pool{{.workers = 2}};
+    const throws_on_copy f;
+    CHECK_THROWS_WITH_AS(pool.spawn(f), "copy failed", std::runtime_error);
+    tinyrt::task_group g{pool};
+    CHECK_THROWS_WITH_AS(g.spawn(f), "copy failed", std::runtime_error);
+    g.wait();  // nothing was counted for the failed spawn
+    CHECK(pool.spawn([] { return 5; }).join() == 5);
+}

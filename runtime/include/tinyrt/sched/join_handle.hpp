@@ -90,8 +90,8 @@ struct spawn_job {
     template <typename G>
     static handle_state<T>* construct(task_block* b, G&& g) {
         static_assert(fits);
+        new (b->storage + fn_offset) F(std::forward<G>(g));  // first: if it throws, nothing is left to undo
         auto* s = new (b->storage) handle_state<T>();
-        new (b->storage + fn_offset) F(std::forward<G>(g));
         b->run = &run;
         return s;
     }

@@ -79,12 +79,14 @@ public:
         using Fn = std::decay_t<F>;
         check_accepting();
         detail::task_block* b = detail::acquire_block();
+        detail::block_guard guard{b};
         detail::handle_state<T>* s;
         if constexpr (detail::spawn_job<Fn, T>::fits) {
             s = detail::spawn_job<Fn, T>::construct(b, std::forward<F>(f));
         } else {
             s = detail::spawn_job<detail::boxed<Fn>, T>::construct(b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
         }
+        guard.dismiss();
         submit(b);
         return join_handle<T>(b, s);
     }

@@ -134,6 +134,22 @@ inline void release_block(task_block* b) noexcept {
     }
 }
 
+// Gives a freshly acquired block back if constructing its job throws (the
+// closure's copy or move constructor may); dismiss() once the job is built.
+class block_guard {
+public:
+    explicit block_guard(task_block* b) noexcept : block_(b) {}
+    block_guard(const block_guard&) = delete;
+    block_guard& operator=(const block_guard&) = delete;
+    ~block_guard() {
+        if (block_ != nullptr) release_block(block_);
+    }
+    void dismiss() noexcept { block_ = nullptr; }
+
+private:
+    task_block* block_;
+};
+
 // The object of type J that a block's storage holds at offset 0.
 template <typename J>
 J* job_in(task_block* b) noexcept {

@@ -71,6 +71,7 @@ public:
         detail::worker* w = detail::tls_worker;
         bool by_owner = w != nullptr && w == owner_;
         detail::task_block* b = detail::acquire_block();
+        detail::block_guard guard{b};
         if constexpr (sizeof(job<Fn>) <= detail::task_storage_size && alignof(Fn) <= 16) {
             new (b->storage) job<Fn>{Fn(std::forward<F>(f)), this, by_owner};
             b->run = &job<Fn>::run;
@@ -79,6 +80,7 @@ public:
             new (b->storage) job<Boxed>{Boxed(Fn(std::forward<F>(f))), this, by_owner};
             b->run = &job<Boxed>::run;
         }
+        guard.dismiss();
         if (by_owner) {
             ++owner_pending_;
             std::int64_t bottom = w->queue.logical_bottom();
