@@ -11,6 +11,9 @@
 //               see searching_ > 0 and do not wake a second worker for the
 //               same burst of work (no wake-up storm).
 //   bell_[i]    worker i's futex word: 0 asleep, 1 rung.
+//   idle_workers_  workers that have nothing to run (from a failed pop until
+//               they get a task, including waits with nothing to help with);
+//               all start idle. Only a hint for local_queue's publication.
 //
 // Park protocol (worker w, after a bounded search found nothing):
 //   1. lock; push w on the stack; sleepers_ += 1 (seq_cst); unlock  (announce)
