@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <coroutine>
 #include <cstddef>
 #include <tuple>
@@ -82,8 +83,16 @@ private:
 
 template <typename T>
 class gather_vector_awaiter : private group_waiter {
+    // Results land here as children finish (harvest), in argument order.
+    // Default-constructible T: the final vector itself; otherwise optionals
+    // moved into it at the end.
+    static constexpr bool direct = std::is_default_constructible_v<T> && std::is_move_assignable_v<T>;
+    using slot_type = std::conditional_t<direct, T, std::optional<T>>;
+
 public:
-    explicit gather_vector_awaiter(std::vector<task<T>>&& ts) : group_waiter(false), tasks_(std::move(ts)) {}
+    explicit gather_vector_awaiter(std::vector<task<T>>&& ts) : group_waiter(false), tasks_(std::move(ts)) {
+        if constexpr (!std::is_void_v<T>) this->harvest_ = &harvest;
+    }
     ~gather_vector_awaiter() {
         for (task_node* n : nodes_) {
             if (n != nullptr) release_root(n);
@@ -97,6 +106,7 @@ public:
         for (std::size_t i = 0; i < tasks_.size(); ++i) {
             nodes_.push_back(spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
         }
+        if constexpr (!std::is_void_v<T>) results_.resize(tasks_.size());
         std::vector<task<T>>().swap(tasks_);  // the nodes own the frames now
         return park(loop, h, nodes_.data(), nodes_.size());
     }
@@ -104,22 +114,27 @@ public:
         if (first_failed() != none) rethrow_root_error(nodes_[first_failed()]);
         if constexpr (std::is_void_v<T>) {
             return;
+        } else if constexpr (direct) {
+            return std::move(results_);
         } else {
-            // Take each result and free its child in the same pass over the
-            // nodes (one walk over memory instead of two).
             std::vector<T> out;
-            out.reserve(nodes_.size());
-            for (task_node*& n : nodes_) {
-                out.push_back(take_result<T>(n));
-                release_root(std::exchange(n, nullptr));
-            }
+            out.reserve(results_.size());
+            for (auto& r : results_) out.push_back(std::move(*r));
             return out;
         }
     }
 
 private:
+    static void harvest(group_waiter* self, task_node* child) noexcept {
+        auto* me = static_cast<gather_vector_awaiter*>(self);
+        // A successful child: take_result cannot throw here.
+        me->results_[child->tag] = take_result<T>(child);
+        release_root(child);
+    }
+
     std::vector<task<T>> tasks_;
     std::vector<task_node*> nodes_;
+    std::vector<std::conditional_t<std::is_void_v<T>, char, slot_type>> results_;
 };
 
 }  // namespace detail

@@ -62,6 +62,11 @@ protected:
         return true;
     }
 
+    // Called for each child that finishes successfully, with the child's
+    // node (already cleared from the node array): takes its result and
+    // releases it. Set by subclasses that want early harvest.
+    void (*harvest_)(group_waiter* self, task_node* child) noexcept = nullptr;
+
     std::size_t first_failed() const noexcept { return first_failed_; }
     std::size_t first_done() const noexcept { return first_done_; }
 
@@ -74,6 +79,14 @@ private:
         if (failed && me->first_failed_ == none) {
             me->first_failed_ = child->tag;
             me->cancel_others(child);
+        }
+        // A successful child's result can be taken now, while its frame is
+        // still in cache, and the child freed (gather of a vector does this:
+        // one pass over the children instead of two). The child is inside
+        // its final_suspend, which touches nothing after this call returns.
+        if (!failed && me->harvest_ != nullptr) {
+            me->nodes_[child->tag] = nullptr;
+            me->harvest_(me, child);
         }
         if (me->first_wins_ && me->first_done_ == none) {
             me->first_done_ = child->tag;
@@ -91,7 +104,7 @@ private:
 
     void cancel_others(task_node* except) noexcept {
         for (std::size_t i = 0; i < count_; ++i) {
-            if (nodes_[i] != except) cancel_root(nodes_[i]);
+            if (nodes_[i] != nullptr && nodes_[i] != except) cancel_root(nodes_[i]);
         }
     }
     task_node** nodes_ = nullptr;
