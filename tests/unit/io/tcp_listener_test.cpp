@@ -100,9 +100,11 @@ TEST_CASE("tcp_listener: 1000 clients connected at once to one loop all get thei
         std::size_t at_once = co_await accepted;
         co_return std::pair{at_once, correct};
     };
+    const int descriptors_before = io_test::open_descriptors();
     auto [at_once, correct] = tinyrt::run(attempt());
     CHECK(at_once == many);
     CHECK(correct == many);
+    CHECK(io_test::open_descriptors() == descriptors_before);  // all 2000 ends closed
 }
 
 TEST_CASE("tcp_listener: an accept with nobody connecting times out, and the listener still accepts") {

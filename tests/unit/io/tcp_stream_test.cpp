@@ -182,7 +182,9 @@ TEST_CASE("tcp_stream: cancelling a task blocked in read ends it with cancelled_
         std::size_t n = co_await client.read_some(buf);
         co_return std::string(buf, n);
     };
+    const int descriptors_before = io_test::open_descriptors();
     CHECK(tinyrt::run(attempt()) == "after");
+    CHECK(io_test::open_descriptors() == descriptors_before);
 }
 
 TEST_CASE("tcp_stream: a write to a peer that never reads times out through wait_for") {
