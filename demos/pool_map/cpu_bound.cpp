@@ -51,7 +51,8 @@ void cell_cpu_bound(const options& o) {
     }
     double s2 = t2.seconds();
     std::printf("Fim: %.15g\n", s2);
-    std::printf("Resultados iguais: %s; aceleração: %.2fx em %u núcleos\n", par == seq ? "sim" : "NAO", s1 / s2, cores);
+    std::printf("Resultados iguais: %s; aceleração: %.2fx em %u núcleos\n",
+                par == seq ? "sim" : "NAO", s1 / s2, cores);
     std::fflush(stdout);
 }
 

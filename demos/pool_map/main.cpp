@@ -17,18 +17,22 @@ void cell(const char* title) {
 int main(int argc, char** argv) {
     long tick_ms = 1000;
     pool_map_demo::options o;
-    demo::args a{"pool_map", "The notebook's Pool.map cells: map(inc, [1, 2, 3]) sequentially and on\n"
-                             "a 3-worker tinyrt::pool, then a CPU-bound map on every core."};
+    demo::args a{"pool_map",
+                 "The notebook's Pool.map cells: map(inc, [1, 2, 3]) sequentially and on\n"
+                 "a 3-worker tinyrt::pool, then a CPU-bound map on every core."};
     a.add("tick", tick_ms, "length of the notebook's one-second sleep, in milliseconds", 0, 60000);
     a.add("cpu-items", o.cpu_items, "items in the CPU-bound map", 1, 100000);
     a.parse(argc, argv);
     o.tick = std::chrono::milliseconds(tick_ms);
 
     using namespace pool_map_demo;
-    cell("Pool(3).map(inc, [1, 2, 3])");  cell_inc(o);
-    cell("map CPU-bound");                cell_cpu_bound(o);
+    cell("Pool(3).map(inc, [1, 2, 3])");
+    cell_inc(o);
+    cell("map CPU-bound");
+    cell_cpu_bound(o);
     if (&cell_download != nullptr) {
-        cell("download");                 cell_download(o);
+        cell("download");
+        cell_download(o);
     }
     return 0;
 }

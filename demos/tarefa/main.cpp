@@ -16,8 +16,9 @@ void cell(const char* title) {
 
 int main(int argc, char** argv) {
     long tick_ms = 1000;
-    demo::args a{"tarefa", "The notebook's thread cells: tarefa(ini, fim) run sequentially, then as\n"
-                           "two tasks on a tinyrt::pool started without and with join."};
+    demo::args a{"tarefa",
+                 "The notebook's thread cells: tarefa(ini, fim) run sequentially, then as\n"
+                 "two tasks on a tinyrt::pool started without and with join."};
     a.add("tick", tick_ms, "length of the notebook's one-second sleep, in milliseconds", 0, 60000);
     a.parse(argc, argv);
 
@@ -25,11 +26,15 @@ int main(int argc, char** argv) {
     o.tick = std::chrono::milliseconds(tick_ms);
 
     using namespace tarefa_demo;
-    cell("In [1]: versão sequencial");           cell_sequential(o);
-    cell("In [3]: T1.start(), T2.start(), sem join"); cell_start_without_join(o);
-    cell("In [4]: T1.start(), T2.start(), join"); cell_start_and_join(o);
+    cell("In [1]: versão sequencial");
+    cell_sequential(o);
+    cell("In [3]: T1.start(), T2.start(), sem join");
+    cell_start_without_join(o);
+    cell("In [4]: T1.start(), T2.start(), join");
+    cell_start_and_join(o);
     if (&cell_coroutines != nullptr) {
-        cell("Corrotinas no event loop");        cell_coroutines(o);
+        cell("Corrotinas no event loop");
+        cell_coroutines(o);
     }
     return 0;
 }

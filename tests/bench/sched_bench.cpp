@@ -37,7 +37,9 @@ double median_ms(int runs, const std::function<void()>& body) {
     for (int i = 0; i < runs; ++i) {
         auto start = std::chrono::steady_clock::now();
         body();
-        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        t.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
     }
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
@@ -45,7 +47,9 @@ double median_ms(int runs, const std::function<void()>& body) {
 
 // --- fib ---------------------------------------------------------------
 
-int fib_seq(int n) { return n < 2 ? n : fib_seq(n - 1) + fib_seq(n - 2); }
+int fib_seq(int n) {
+    return n < 2 ? n : fib_seq(n - 1) + fib_seq(n - 2);
+}
 
 int fib_tinyrt(tinyrt::pool& p, int n) {
     if (n < 2) return n;
@@ -81,7 +85,8 @@ int fib_omp(int n) {
 }
 #endif
 
-long spawns_of_fib(int n) {  // calls of fib(n) minus the root: every call but the root is spawned or inline
+long spawns_of_fib(
+    int n) {  // calls of fib(n) minus the root: every call but the root is spawned or inline
     long calls[64] = {1, 1};
     for (int i = 2; i <= n; ++i) calls[i] = calls[i - 1] + calls[i - 2] + 1;
     return (calls[n] - 1) / 2;  // half of the calls are spawned (the n-1 branch)
@@ -106,40 +111,49 @@ int main(int argc, char** argv) {
     bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
     const int runs = quick ? 3 : 7;
     const int slow_runs = quick ? 1 : 3;
-    std::printf("bench_sched: medians of %d runs (%d for OpenMP fib(35)); ratio = time / tinyrt's time\n", runs, slow_runs);
+    std::printf(
+        "bench_sched: medians of %d runs (%d for OpenMP fib(35)); ratio = time / tinyrt's time\n",
+        runs, slow_runs);
 
     for (int n : {30, 35}) {
         for (unsigned workers : {1U, 2U}) {
             std::vector<row> rows;
             {
                 tinyrt::pool pool{{.workers = workers}};
-                rows.push_back({"tinyrt::task_group", median_ms(runs, [&] { sink = pool.spawn([&] { return fib_tinyrt(pool, n); }).join(); })});
+                rows.push_back({"tinyrt::task_group", median_ms(runs, [&] {
+                                    sink = pool.spawn([&] { return fib_tinyrt(pool, n); }).join();
+                                })});
             }
             rows.push_back({"sequential fib", median_ms(runs, [&] { sink = fib_seq(n); })});
 #if TINYRT_BENCH_TBB
             {
                 tbb::global_control limit(tbb::global_control::max_allowed_parallelism, workers);
                 tbb::task_arena arena(static_cast<int>(workers));
-                rows.push_back({"tbb::task_group", median_ms(runs, [&] { arena.execute([&] { sink = fib_tbb(n); }); })});
+                rows.push_back({"tbb::task_group", median_ms(runs, [&] {
+                                    arena.execute([&] { sink = fib_tbb(n); });
+                                })});
             }
 #endif
 #if TINYRT_BENCH_OPENMP
             if (!(quick && n == 35)) {
                 rows.push_back({"OpenMP tasks", median_ms(n == 35 ? slow_runs : runs, [&] {
-                    int r = 0;
-#pragma omp parallel num_threads(static_cast<int>(workers)) shared(r, n) default(none)
+                                    int r = 0;
+#pragma omp parallel num_threads(static_cast <int>(workers)) shared(r, n) default(none)
 #pragma omp single
-                    r = fib_omp(n);
-                    sink = r;
-                })});
+                                    r = fib_omp(n);
+                                    sink = r;
+                                })});
             }
 #endif
             char title[128];
-            std::snprintf(title, sizeof title, "fib(%d), %u worker%s, %ld spawns:", n, workers, workers == 1 ? "" : "s", spawns_of_fib(n));
+            std::snprintf(title, sizeof title, "fib(%d), %u worker%s, %ld spawns:", n, workers,
+                          workers == 1 ? "" : "s", spawns_of_fib(n));
             print_rows(title, rows);
             if (workers == 1) {
-                double per_spawn = (rows[0].ms - rows[1].ms) * 1e6 / static_cast<double>(spawns_of_fib(n));
-                std::printf("  tinyrt overhead per spawned task (vs sequential): %.1f ns\n", per_spawn);
+                double per_spawn =
+                    (rows[0].ms - rows[1].ms) * 1e6 / static_cast<double>(spawns_of_fib(n));
+                std::printf("  tinyrt overhead per spawned task (vs sequential): %.1f ns\n",
+                            per_spawn);
             }
         }
     }
@@ -149,40 +163,49 @@ int main(int argc, char** argv) {
         const long iters = quick ? 200000 : 2000000;
         std::vector<row> rows;
         tinyrt::pool pool{{.workers = 1}};
-        rows.push_back({"tinyrt task_group spawn+wait", median_ms(runs, [&] {
-            pool.spawn([&] {
-                for (long i = 0; i < iters; ++i) {
-                    tinyrt::task_group g{pool};
-                    g.spawn([] {});
-                    g.wait();
-                }
-            }).join();
-        }) * 1e6 / static_cast<double>(iters)});
+        rows.push_back({"tinyrt task_group spawn+wait",
+                        median_ms(runs,
+                                  [&] {
+                                      pool.spawn([&] {
+                                              for (long i = 0; i < iters; ++i) {
+                                                  tinyrt::task_group g{pool};
+                                                  g.spawn([] {});
+                                                  g.wait();
+                                              }
+                                          })
+                                          .join();
+                                  }) *
+                            1e6 / static_cast<double>(iters)});
 #if TINYRT_BENCH_TBB
         {
             tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
             tbb::task_arena arena(1);
-            rows.push_back({"tbb::task_group run+wait", median_ms(runs, [&] {
-                arena.execute([&] {
-                    for (long i = 0; i < iters; ++i) {
-                        tbb::task_group g;
-                        g.run([] {});
-                        g.wait();
-                    }
-                });
-            }) * 1e6 / static_cast<double>(iters)});
+            rows.push_back({"tbb::task_group run+wait", median_ms(runs,
+                                                                  [&] {
+                                                                      arena.execute([&] {
+                                                                          for (long i = 0;
+                                                                               i < iters; ++i) {
+                                                                              tbb::task_group g;
+                                                                              g.run([] {});
+                                                                              g.wait();
+                                                                          }
+                                                                      });
+                                                                  }) *
+                                                            1e6 / static_cast<double>(iters)});
         }
 #endif
 #if TINYRT_BENCH_OPENMP
-        rows.push_back({"OpenMP task+taskwait", median_ms(runs, [&] {
+        rows.push_back({"OpenMP task+taskwait", median_ms(runs,
+                                                          [&] {
 #pragma omp parallel num_threads(1) shared(iters)
 #pragma omp single
-            for (long i = 0; i < iters; ++i) {
+                                                              for (long i = 0; i < iters; ++i) {
 #pragma omp task
-                { sink = 0; }
+                                                                  { sink = 0; }
 #pragma omp taskwait
-            }
-        }) * 1e6 / static_cast<double>(iters)});
+                                                              }
+                                                          }) *
+                                                    1e6 / static_cast<double>(iters)});
 #endif
         print_rows("empty spawn + wait, 1 worker (per fork-join):", rows, "ns");
     }
@@ -197,24 +220,29 @@ int main(int argc, char** argv) {
             std::vector<row> rows;
             {
                 tinyrt::pool pool{{.workers = workers}};
-                rows.push_back({"tinyrt pool.map", median_ms(runs, [&] { sink = pool.map(f, in)[n / 2]; })});
+                rows.push_back(
+                    {"tinyrt pool.map", median_ms(runs, [&] { sink = pool.map(f, in)[n / 2]; })});
             }
             rows.push_back({"sequential loop", median_ms(runs, [&] {
-                std::vector<int> out(n);
-                for (std::size_t i = 0; i < n; ++i) out[i] = f(in[i]);
-                sink = out[n / 2];
-            })});
+                                std::vector<int> out(n);
+                                for (std::size_t i = 0; i < n; ++i) out[i] = f(in[i]);
+                                sink = out[n / 2];
+                            })});
 #if TINYRT_BENCH_OPENMP
             rows.push_back({"OpenMP parallel for", median_ms(runs, [&] {
-                std::vector<int> out(n);
-                const long count = static_cast<long>(n);
-#pragma omp parallel for num_threads(static_cast<int>(workers)) schedule(static) shared(out, in, f, count) default(none)
-                for (long i = 0; i < count; ++i) out[static_cast<std::size_t>(i)] = f(in[static_cast<std::size_t>(i)]);
-                sink = out[n / 2];
-            })});
+                                std::vector<int> out(n);
+                                const long count = static_cast<long>(n);
+#pragma omp parallel for num_threads(static_cast <int>(workers)) schedule(static) \
+    shared(out, in, f, count) default(none)
+                                for (long i = 0; i < count; ++i)
+                                    out[static_cast<std::size_t>(i)] =
+                                        f(in[static_cast<std::size_t>(i)]);
+                                sink = out[n / 2];
+                            })});
 #endif
             char title[128];
-            std::snprintf(title, sizeof title, "map over 10M ints, %u worker%s:", workers, workers == 1 ? "" : "s");
+            std::snprintf(title, sizeof title, "map over 10M ints, %u worker%s:", workers,
+                          workers == 1 ? "" : "s");
             print_rows(title, rows);
         }
     }

@@ -44,7 +44,8 @@ TEST_CASE("stress: a million deque items, owner against three thieves, each take
         thieves.emplace_back([&] {
             while (!done.load() || d.looks_non_empty()) {
                 int* p = nullptr;
-                if (d.steal(p) == deque::steal_result::success) taken[static_cast<std::size_t>(*p)].fetch_add(1);
+                if (d.steal(p) == deque::steal_result::success)
+                    taken[static_cast<std::size_t>(*p)].fetch_add(1);
             }
         });
     }
@@ -81,7 +82,9 @@ TEST_CASE("stress: repeated pools with fork-join, outside spawns and shutdown") 
     }
 }
 
-TEST_CASE("stress: deep fork-join (fib(30), 1.3M spawns) neither deadlocks nor overflows on 1 and 2 workers") {
+TEST_CASE(
+    "stress: deep fork-join (fib(30), 1.3M spawns) neither deadlocks nor overflows on 1 and 2 "
+    "workers") {
     // TINYRT_STRESS_SCALE >= 3 runs the benchmark's fib(35).
     const int n = stress_scale() >= 3 ? 35 : 30;
     for (unsigned workers : {1U, 2U}) {

@@ -37,7 +37,8 @@ pool::pool(pool_options options) : idle_(worker_count(options)) {
     detail::asymmetric_fence_init();
     const unsigned n = worker_count(options);
     workers_.reserve(n);
-    for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<detail::worker>(this, i, &depot_));
+    for (unsigned i = 0; i < n; ++i)
+        workers_.push_back(std::make_unique<detail::worker>(this, i, &depot_));
     // Start the threads only once every worker exists: thieves index workers_.
     for (auto& w : workers_) {
         detail::worker* raw = w.get();
@@ -48,10 +49,11 @@ pool::pool(pool_options options) : idle_(worker_count(options)) {
 pool::~pool() {
     detail::worker* self = detail::tls_worker;
     if (self != nullptr && self->owner == this) {
-        detail::fatal("tinyrt::pool destroyed from one of its own workers (it would wait for itself)");
+        detail::fatal(
+            "tinyrt::pool destroyed from one of its own workers (it would wait for itself)");
     }
-    stopping_.store(true, detail::seq_cst);  // shutdown step 1
-    idle_.notify_all();                      // step 2
+    stopping_.store(true, detail::seq_cst);     // shutdown step 1
+    idle_.notify_all();                         // step 2
     for (auto& w : workers_) w->thread.join();  // steps 3-4
 }
 
@@ -59,22 +61,29 @@ pool_stats pool::stats() const {
     pool_stats s;
     s.workers.reserve(workers_.size());
     for (const auto& w : workers_) s.workers.push_back(w->counters.snapshot());
-    s.external_spawns = external_spawns_.load(detail::relaxed);  // a counter; no data is published through it
+    s.external_spawns =
+        external_spawns_.load(detail::relaxed);  // a counter; no data is published through it
     return s;
 }
 
 void pool::inject(detail::task_block* b) {
     external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
-    if (!injection_.enqueue(b)) detail::fatal("tinyrt::pool::spawn: out of memory in the injection queue");
-    injected_.fetch_add(1, detail::seq_cst);  // notify steps a-b: publish, and a full fence before the sleeper check
+    if (!injection_.enqueue(b))
+        detail::fatal("tinyrt::pool::spawn: out of memory in the injection queue");
+    injected_.fetch_add(
+        1,
+        detail::seq_cst);  // notify steps a-b: publish, and a full fence before the sleeper check
     idle_.notify_one();
 }
 
 detail::task_block* pool::take_injected() noexcept {
-    if (injected_.load(detail::relaxed) <= 0) return nullptr;  // a hint only; the dequeue itself synchronizes the item
+    // A hint only: the dequeue itself synchronizes the item.
+    std::int64_t queued = injected_.load(detail::relaxed);  // see the line above
+    if (queued <= 0) return nullptr;
     detail::task_block* b = nullptr;
     if (!injection_.try_dequeue(b)) return nullptr;
-    injected_.fetch_sub(1, detail::relaxed);  // the count only gates parking, which re-reads it seq_cst
+    // The count only gates parking, which re-reads it seq_cst.
+    injected_.fetch_sub(1, detail::relaxed);  // see the line above
     return b;
 }
 
@@ -133,7 +142,8 @@ pool::park_result pool::park(detail::worker& w) {
     const unsigned before = idle_.announce(w.index);  // park step 1
     detail::asymmetric_heavy_fence();                 // step 2
     if (has_visible_work()) {                         // step 3
-        return idle_.cancel(w.index) ? park_result::found_work_counted : park_result::found_work;  // step 4
+        return idle_.cancel(w.index) ? park_result::found_work_counted
+                                     : park_result::found_work;  // step 4
     }
     if (terminated_.load(detail::seq_cst) ||
         (stopping_.load(detail::seq_cst) && before + 1 == workers_.size())) {

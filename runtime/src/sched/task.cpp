@@ -1,15 +1,14 @@
 #include "tinyrt/sched/task.hpp"
 
-
 namespace tinyrt::detail {
 
 task_block* allocate_block() {
-    void* p = ::operator new(sizeof(task_block), std::align_val_t{alignof(task_block)});
+    void* p = ::operator new (sizeof(task_block), std::align_val_t{alignof(task_block)});
     return new (p) task_block{};
 }
 
 void free_block(task_block* b) noexcept {
-    ::operator delete(b, std::align_val_t{alignof(task_block)});
+    ::operator delete (b, std::align_val_t{alignof(task_block)});
 }
 
 block_depot::~block_depot() {

@@ -21,19 +21,21 @@ std::vector<double> fim_seconds(const std::string& out) {
 }  // namespace
 
 TEST_CASE("pool_map: Pool(3).map takes about one tick, the sequential map three") {
-    auto r = test_support::run_program(test_support::demo_path("pool_map") + " --tick 40 --cpu-items 4");
+    auto r =
+        test_support::run_program(test_support::demo_path("pool_map") + " --tick 40 --cpu-items 4");
     REQUIRE(r.exit_status == 0);
     CHECK(r.out.find("Ini\n[2, 3, 4]\nFim: ") != std::string::npos);
     auto fim = fim_seconds(r.out);
     REQUIRE(fim.size() >= 2);
     double sequential = fim[0], parallel = fim[1];
-    CHECK(sequential >= 3 * 0.040);     // three sleeps of one tick, one after another
-    CHECK(parallel >= 0.040);           // at least one tick
-    CHECK(sequential > 2 * parallel);   // the 3-tick run takes well over twice the 1-tick run
+    CHECK(sequential >= 3 * 0.040);    // three sleeps of one tick, one after another
+    CHECK(parallel >= 0.040);          // at least one tick
+    CHECK(sequential > 2 * parallel);  // the 3-tick run takes well over twice the 1-tick run
 }
 
 TEST_CASE("pool_map: the CPU-bound map gives the sequential results") {
-    auto r = test_support::run_program(test_support::demo_path("pool_map") + " --tick 1 --cpu-items 6");
+    auto r =
+        test_support::run_program(test_support::demo_path("pool_map") + " --tick 1 --cpu-items 6");
     REQUIRE(r.exit_status == 0);
     CHECK(r.out.find("Resultados iguais: sim") != std::string::npos);
 }

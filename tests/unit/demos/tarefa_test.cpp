@@ -70,8 +70,10 @@ TEST_CASE("tarefa: with join, 'Depois de T1 e T2' is the last line") {
     auto cell = cell_lines(r.out, "In [4]");
     REQUIRE(cell.size() == 9);
     CHECK(cell.back() == "Depois de T1 e T2");
-    for (int i = 1; i <= 4; ++i) CHECK(index_of(cell, "De 1 a 5. Valor atual: " + std::to_string(i)) < 8);
-    for (int i = 6; i <= 9; ++i) CHECK(index_of(cell, "De 6 a 10. Valor atual: " + std::to_string(i)) < 8);
+    for (int i = 1; i <= 4; ++i)
+        CHECK(index_of(cell, "De 1 a 5. Valor atual: " + std::to_string(i)) < 8);
+    for (int i = 6; i <= 9; ++i)
+        CHECK(index_of(cell, "De 6 a 10. Valor atual: " + std::to_string(i)) < 8);
 }
 
 TEST_CASE("tarefa rejects bad arguments with status 2 and a clear message") {

@@ -29,9 +29,12 @@ std::atomic<bool> counting{false};
 std::atomic<long> allocations{0};
 
 void* counted_alloc(std::size_t n, std::size_t align) {
-    if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);  // test bookkeeping only
+    bool on = counting.load(std::memory_order_relaxed);           // test bookkeeping only
+    if (on) allocations.fetch_add(1, std::memory_order_relaxed);  // test bookkeeping only
     if (n == 0) n = 1;
-    void* p = align > alignof(std::max_align_t) ? std::aligned_alloc(align, (n + align - 1) / align * align) : std::malloc(n);
+    void* p = align > alignof(std::max_align_t)
+                  ? std::aligned_alloc(align, (n + align - 1) / align * align)
+                  : std::malloc(n);
     if (p == nullptr) throw std::bad_alloc();
     return p;
 }
@@ -48,18 +51,42 @@ long spawn_tree(tinyrt::pool& p, int depth) {
 
 }  // namespace
 
-void* operator new(std::size_t n) { return counted_alloc(n, 0); }
-void* operator new[](std::size_t n) { return counted_alloc(n, 0); }
-void* operator new(std::size_t n, std::align_val_t a) { return counted_alloc(n, static_cast<std::size_t>(a)); }
-void* operator new[](std::size_t n, std::align_val_t a) { return counted_alloc(n, static_cast<std::size_t>(a)); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void* operator new(std::size_t n) {
+    return counted_alloc(n, 0);
+}
+void* operator new[](std::size_t n) {
+    return counted_alloc(n, 0);
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+    return counted_alloc(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+    return counted_alloc(n, static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+    std::free(p);
+}
 
 TEST_CASE("100,000 task_group spawns after a warm-up allocate nothing") {
     for (unsigned workers : {1U, 2U}) {
@@ -67,14 +94,15 @@ TEST_CASE("100,000 task_group spawns after a warm-up allocate nothing") {
         tinyrt::pool pool{{.workers = workers}};
         // 2^17 - 1 = 131,071 spawns per tree.
         long measured = pool.spawn([&] {
-            spawn_tree(pool, 17);  // warm-up: fills the block caches
-            spawn_tree(pool, 17);
-            allocations.store(0);
-            counting.store(true);
-            long leaves = spawn_tree(pool, 17);
-            counting.store(false);
-            return leaves;
-        }).join();
+                                spawn_tree(pool, 17);  // warm-up: fills the block caches
+                                spawn_tree(pool, 17);
+                                allocations.store(0);
+                                counting.store(true);
+                                long leaves = spawn_tree(pool, 17);
+                                counting.store(false);
+                                return leaves;
+                            })
+                            .join();
         CHECK(measured == (1L << 17));
         CHECK(allocations.load() == 0);
     }

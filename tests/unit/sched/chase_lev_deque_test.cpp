@@ -1,13 +1,13 @@
 // The deque climbs the ladder: smoke, growth, one owner with thieves, the
 // one-item race. The million-item run is in tests/stress/sched_deque_stress.cpp.
+#include "tinyrt/sched/chase_lev_deque.hpp"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include "tinyrt/sched/chase_lev_deque.hpp"
 
 using tinyrt::detail::chase_lev_deque;
 using steal_result = chase_lev_deque<int*>::steal_result;
@@ -75,9 +75,13 @@ static void owner_against_thieves(int n, int thieves) {
     CHECK(wrong == 0);
 }
 
-TEST_CASE("deque: one owner and one thief take every item exactly once") { owner_against_thieves(100000, 1); }
+TEST_CASE("deque: one owner and one thief take every item exactly once") {
+    owner_against_thieves(100000, 1);
+}
 
-TEST_CASE("deque: one owner and three thieves take every item exactly once") { owner_against_thieves(100000, 3); }
+TEST_CASE("deque: one owner and three thieves take every item exactly once") {
+    owner_against_thieves(100000, 3);
+}
 
 TEST_CASE("deque: owner pop and thief steal race for a single item") {
     chase_lev_deque<int*> d{4};
@@ -88,7 +92,8 @@ TEST_CASE("deque: owner pop and thief steal race for a single item") {
     const int rounds = 20000;
     std::thread thief([&] {
         for (int r = 1; r <= rounds; ++r) {
-            while (round.load() != r) {}
+            while (round.load() != r) {
+            }
             int* p = nullptr;
             steal_result s = d.steal(p);
             if (s == steal_result::success) thief_got.fetch_add(1);
@@ -100,7 +105,8 @@ TEST_CASE("deque: owner pop and thief steal race for a single item") {
         d.push(&item);
         round.store(r);
         if (d.pop() != nullptr) ++owner_got;
-        while (thief_ready.load() != r) {}
+        while (thief_ready.load() != r) {
+        }
     }
     thief.join();
     CHECK(owner_got + thief_got.load() == rounds);  // never both, never neither

@@ -1,6 +1,5 @@
 // Pool behaviour around idleness, shutdown and counters.
 #include <doctest/doctest.h>
-
 #include <sys/resource.h>
 
 #include <atomic>
@@ -59,16 +58,17 @@ TEST_CASE("stats add up: every spawned task ran once") {
     tinyrt::pool pool{{.workers = 2}};
     std::atomic<int> leaves{0};
     pool.spawn([&] {
-        tinyrt::task_group g{pool};
-        for (int i = 0; i < 64; ++i) {
-            g.spawn([&] {
-                tinyrt::task_group inner{pool};
-                for (int k = 0; k < 16; ++k) inner.spawn([&] { leaves.fetch_add(1); });
-                inner.wait();
-            });
-        }
-        g.wait();
-    }).join();
+            tinyrt::task_group g{pool};
+            for (int i = 0; i < 64; ++i) {
+                g.spawn([&] {
+                    tinyrt::task_group inner{pool};
+                    for (int k = 0; k < 16; ++k) inner.spawn([&] { leaves.fetch_add(1); });
+                    inner.wait();
+                });
+            }
+            g.wait();
+        })
+        .join();
     CHECK(leaves.load() == 64 * 16);
     auto total = pool.stats().total();
     CHECK(total.tasks_spawned == 1 + 64 + 64 * 16);
@@ -83,8 +83,9 @@ TEST_CASE("destroying the pool runs every task already spawned, and their childr
         for (int i = 0; i < 500; ++i) {
             pool.spawn([&] {
                 ran.fetch_add(1);
-                pool.spawn([&] { ran.fetch_add(1); });  // spawned from a worker during shutdown: accepted
-            });  // handle dropped: detached, still runs
+                pool.spawn(
+                    [&] { ran.fetch_add(1); });  // spawned from a worker during shutdown: accepted
+            });                                  // handle dropped: detached, still runs
         }
     }
     CHECK(ran.load() == 1000);

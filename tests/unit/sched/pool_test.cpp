@@ -21,7 +21,9 @@ int fib(tinyrt::pool& p, int n) {
     return a + b;
 }
 
-int fib_plain(int n) { return n < 2 ? n : fib_plain(n - 1) + fib_plain(n - 2); }
+int fib_plain(int n) {
+    return n < 2 ? n : fib_plain(n - 1) + fib_plain(n - 2);
+}
 
 }  // namespace
 

@@ -25,12 +25,14 @@ long tree(tinyrt::pool& p, int depth) {
 TEST_CASE("join() from inside a worker runs other tasks while it waits (1 worker)") {
     tinyrt::pool pool{{.workers = 1}};
     int sum = pool.spawn([&] {
-        std::vector<tinyrt::join_handle<int>> hs;
-        for (int i = 1; i <= 100; ++i) hs.push_back(pool.spawn([i] { return i; }));
-        int s = 0;
-        for (auto& h : hs) s += h.join();  // would deadlock if join blocked the only worker
-        return s;
-    }).join();
+                      std::vector<tinyrt::join_handle<int>> hs;
+                      for (int i = 1; i <= 100; ++i) hs.push_back(pool.spawn([i] { return i; }));
+                      int s = 0;
+                      for (auto& h : hs)
+                          s += h.join();  // would deadlock if join blocked the only worker
+                      return s;
+                  })
+                  .join();
     CHECK(sum == 5050);
 }
 
@@ -85,7 +87,10 @@ TEST_CASE("map propagates an exception thrown by f") {
 
 TEST_CASE("map from inside a worker and over an empty range") {
     tinyrt::pool pool{{.workers = 2}};
-    auto r = pool.spawn([&] { return pool.map([](int x) { return x * 3; }, std::vector<int>{1, 2, 3, 4}); }).join();
+    auto r = pool.spawn([&] {
+                     return pool.map([](int x) { return x * 3; }, std::vector<int>{1, 2, 3, 4});
+                 })
+                 .join();
     CHECK(r == std::vector<int>{3, 6, 9, 12});
     CHECK(pool.map([](int x) { return x; }, std::vector<int>{}).empty());
 }
@@ -95,10 +100,11 @@ TEST_CASE("a closure larger than the task block's buffer still works") {
     std::array<long, 64> big{};
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<long>(i);
     long s = pool.spawn([big] {
-        long t = 0;
-        for (long x : big) t += x;
-        return t;
-    }).join();
+                     long t = 0;
+                     for (long x : big) t += x;
+                     return t;
+                 })
+                 .join();
     CHECK(s == 63 * 64 / 2);
     std::atomic<long> gs{0};
     tinyrt::task_group g{pool};

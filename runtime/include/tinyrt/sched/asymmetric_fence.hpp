@@ -43,7 +43,8 @@ inline void asymmetric_light_fence() noexcept {
 #if TINYRT_TSAN
     fence_seq_cst();
 #else
-    if (membarrier_ready.load(relaxed)) {  // written once before the workers start (thread creation orders it)
+    if (membarrier_ready.load(
+            relaxed)) {  // written once before the workers start (thread creation orders it)
         std::atomic_signal_fence(seq_cst);  // stops the compiler moving the load above the store
     } else {
         fence_seq_cst();

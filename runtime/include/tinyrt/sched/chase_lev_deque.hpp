@@ -55,11 +55,14 @@ public:
     // Owner only.
     void push(T item) {
         std::int64_t b = bottom_.load(relaxed);  // only the owner writes bottom_
-        std::int64_t t = top_.load(acquire);     // pairs with the seq_cst CAS in steal(): slots below t are free
-        ring* a = array_.load(relaxed);          // only the owner writes array_
+        std::int64_t t =
+            top_.load(acquire);  // pairs with the seq_cst CAS in steal(): slots below t are free
+        ring* a = array_.load(relaxed);  // only the owner writes array_
         if (b - t > a->mask) a = grow(a, t, b);
         a->put(b, item);
-        bottom_.store(b + 1, release);  // publishes the slot; pairs with the seq_cst load of bottom_ in steal()
+        bottom_.store(
+            b + 1,
+            release);  // publishes the slot; pairs with the seq_cst load of bottom_ in steal()
     }
 
     // Owner only. Returns nullptr when empty (or when a thief won the last item).
@@ -71,14 +74,16 @@ public:
         // load of top and load of bottom (deviation 1 above).
         bottom_.exchange(b, seq_cst);
         std::int64_t t = top_.load(seq_cst);
-        if (t > b) {  // was empty: undo the claim
+        if (t > b) {                        // was empty: undo the claim
             bottom_.store(b + 1, relaxed);  // owner-only value; no thief takes beyond top
             return nullptr;
         }
         T item = a->get(b);
         if (t == b) {
-            // The last item: race the thieves for it on top_.
-            if (!top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed)) item = nullptr;  // failure: a thief took it, nothing to read
+            // The last item: race the thieves for it on top_. On failure a
+            // thief took it and nothing was read, so relaxed is enough.
+            bool won = top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed);  // see above
+            if (!won) item = nullptr;
             bottom_.store(b + 1, relaxed);  // empty either way; thieves see it as top == bottom
         }
         return item;
@@ -89,9 +94,12 @@ public:
         std::int64_t t = top_.load(seq_cst);
         std::int64_t b = bottom_.load(seq_cst);
         if (t >= b) return steal_result::empty;
-        ring* a = array_.load(acquire);  // pairs with the release store in grow(): the copied slots are visible
+        // acquire: pairs with the release store in grow(), the copied slots are visible.
+        ring* a = array_.load(acquire);  // see the line above
         T item = a->get(t);
-        if (!top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed)) return steal_result::lost_race;  // failure: nothing read
+        // relaxed on failure: the item is dropped, nothing read is used.
+        bool won = top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed);  // see above
+        if (!won) return steal_result::lost_race;
         out = item;
         return steal_result::success;
     }
@@ -118,10 +126,12 @@ private:
         std::unique_ptr<std::atomic<T>[]> slots;
 
         void put(std::int64_t i, T item) noexcept {
-            slots[static_cast<std::size_t>(i & mask)].store(item, relaxed);  // published by the release store of bottom_
+            slots[static_cast<std::size_t>(i & mask)].store(
+                item, relaxed);  // published by the release store of bottom_
         }
         T get(std::int64_t i) const noexcept {
-            return slots[static_cast<std::size_t>(i & mask)].load(relaxed);  // ordered by the acquire/seq_cst load of bottom_ or array_
+            return slots[static_cast<std::size_t>(i & mask)].load(
+                relaxed);  // ordered by the acquire/seq_cst load of bottom_ or array_
         }
     };
 

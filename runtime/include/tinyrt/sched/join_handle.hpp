@@ -51,13 +51,16 @@ struct handle_state {
 
     // Called once by the task when it has stored its result.
     void finish() noexcept {
-        std::uint32_t before = word.fetch_or(done_bit, acq_rel);  // release: publishes value/error to done()
+        std::uint32_t before =
+            word.fetch_or(done_bit, acq_rel);  // release: publishes value/error to done()
         if ((before & waiter_bit) != 0) futex_wake(word, INT_MAX);
     }
 
     // Drops one reference; the last one destroys the state and frees the block.
     void release(task_block* block) noexcept {
-        if (refs.fetch_sub(1, acq_rel) != 1) return;  // acq_rel: the last owner sees every write of the other
+        // acq_rel: the last owner sees every write of the other one.
+        std::uint32_t before = refs.fetch_sub(1, acq_rel);  // see the line above
+        if (before != 1) return;
 #if TINYRT_EXCEPTIONS
         if (error) report_detached_failure(error);
 #endif
@@ -85,12 +88,15 @@ struct spawn_job {
         (sizeof(handle_state<T>) + alignof(F) - 1) / alignof(F) * alignof(F);
     static constexpr bool fits = fn_offset + sizeof(F) <= task_storage_size && alignof(F) <= 16;
 
-    static F* fn(task_block* b) noexcept { return std::launder(reinterpret_cast<F*>(b->storage + fn_offset)); }
+    static F* fn(task_block* b) noexcept {
+        return std::launder(reinterpret_cast<F*>(b->storage + fn_offset));
+    }
 
     template <typename G>
     static handle_state<T>* construct(task_block* b, G&& g) {
         static_assert(fits);
-        new (b->storage + fn_offset) F(std::forward<G>(g));  // first: if it throws, nothing is left to undo
+        new (b->storage + fn_offset)
+            F(std::forward<G>(g));  // first: if it throws, nothing is left to undo
         auto* s = new (b->storage) handle_state<T>();
         b->run = &run;
         return s;
@@ -135,7 +141,8 @@ template <typename T>
 class join_handle {
 public:
     join_handle() noexcept = default;
-    join_handle(join_handle&& o) noexcept : block_(std::exchange(o.block_, nullptr)), state_(std::exchange(o.state_, nullptr)) {}
+    join_handle(join_handle&& o) noexcept
+        : block_(std::exchange(o.block_, nullptr)), state_(std::exchange(o.state_, nullptr)) {}
     join_handle& operator=(join_handle&& o) noexcept {
         if (this != &o) {
             detach();
@@ -160,7 +167,9 @@ public:
     // On a pool worker the wait runs other tasks instead of blocking.
     // Calling it on an empty handle is an error.
     T join() {
-        if (state_ == nullptr) TINYRT_THROW(std::logic_error("tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
+        if (state_ == nullptr)
+            TINYRT_THROW(std::logic_error(
+                "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
         if (!state_->done()) {
             detail::wait_until({&state_->word, &is_done, state_, INT64_MIN});
         }
@@ -184,12 +193,14 @@ public:
 
     // Lets the task run on without a handle.
     void detach() noexcept {
-        if (state_ != nullptr) std::exchange(state_, nullptr)->release(std::exchange(block_, nullptr));
+        if (state_ != nullptr)
+            std::exchange(state_, nullptr)->release(std::exchange(block_, nullptr));
     }
 
 private:
     friend class pool;
-    join_handle(detail::task_block* b, detail::handle_state<T>* s) noexcept : block_(b), state_(s) {}
+    join_handle(detail::task_block* b, detail::handle_state<T>* s) noexcept
+        : block_(b), state_(s) {}
 
     static bool is_done(const void* s) noexcept {
         return static_cast<const detail::handle_state<T>*>(s)->done();

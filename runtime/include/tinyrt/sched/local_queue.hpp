@@ -71,7 +71,8 @@ public:
     // Owner only, the inlined fast path: a private push when the buffer has
     // room and no thief asked for work. False: use push().
     bool try_push_private(task_block* b) noexcept {
-        if (private_count_ == private_capacity || steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
+        bool requested = steal_request_.load(relaxed);  // a hint set by thieves; see steal()
+        if (private_count_ == private_capacity || requested) return false;
         private_[(private_head_ + private_count_) & (private_capacity - 1)] = b;
         ++private_count_;
         return true;
@@ -80,7 +81,8 @@ public:
     // Owner only, the inlined fast path: the newest private item, or null
     // (then use pop()).
     task_block* try_pop_private() noexcept {
-        if (private_count_ == 0 || steal_request_.load(relaxed)) return nullptr;  // a hint set by thieves; see steal()
+        bool requested = steal_request_.load(relaxed);  // a hint set by thieves; see steal()
+        if (private_count_ == 0 || requested) return nullptr;
         --private_count_;
         return private_[(private_head_ + private_count_) & (private_capacity - 1)];
     }
@@ -107,8 +109,10 @@ public:
     // Any thread.
     deque::steal_result steal(task_block*& out) {
         deque::steal_result r = public_.steal(out);
-        if (r == deque::steal_result::empty && !steal_request_.load(relaxed)) {  // read first: no needless write to the owner's line
-            steal_request_.store(true, relaxed);  // a hint; the owner's next push/pop publishes (step 3)
+        if (r == deque::steal_result::empty &&
+            !steal_request_.load(relaxed)) {  // read first: no needless write to the owner's line
+            steal_request_.store(true,
+                                 relaxed);  // a hint; the owner's next push/pop publishes (step 3)
         }
         return r;
     }
@@ -129,14 +133,15 @@ private:
 
     bool serve_request() {
         if (!steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
-        steal_request_.store(false, relaxed);  // cleared before publishing, so a new request is not lost
+        steal_request_.store(false,
+                             relaxed);  // cleared before publishing, so a new request is not lost
         std::uint32_t n = private_count_ - private_count_ / 2;  // the older half, at least one item
         return publish(private_count_ > 0 ? n : 0);
     }
 
     deque public_;
     task_block* private_[private_capacity] = {};
-    std::uint32_t private_head_ = 0;   // index of the oldest private item
+    std::uint32_t private_head_ = 0;  // index of the oldest private item
     std::uint32_t private_count_ = 0;
     alignas(cache_line) std::atomic<bool> steal_request_{false};
 };

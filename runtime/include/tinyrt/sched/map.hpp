@@ -55,8 +55,9 @@ namespace tinyrt {
 
 template <typename F, typename Range>
 auto pool::map(F&& f, const Range& items) {
-    static_assert(std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
-                  "pool.map needs a sized random-access range (vector, array, span, iota...)");
+    static_assert(
+        std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
+        "pool.map needs a sized random-access range (vector, array, span, iota...)");
     using Item = std::ranges::range_reference_t<const Range>;
     using R = std::decay_t<std::invoke_result_t<F&, Item>>;
     static_assert(!std::is_void_v<R>, "pool.map collects results; f must return a value");
@@ -81,7 +82,8 @@ auto pool::map(F&& f, const Range& items) {
         }
     };
 
-    if constexpr (std::is_default_constructible_v<R> && !std::is_same_v<R, bool>) {  // vector<bool> has no data()
+    if constexpr (std::is_default_constructible_v<R> &&
+                  !std::is_same_v<R, bool>) {  // vector<bool> has no data()
         std::vector<R> out(n);
         if (n > 0) run_all(out.data());
         return out;

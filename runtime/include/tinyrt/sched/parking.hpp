@@ -158,8 +158,12 @@ public:
     bool others_idle() const noexcept {
         return idle_workers_.load(relaxed) != 0;  // hint only, see above
     }
-    void become_idle() noexcept { idle_workers_.fetch_add(1, relaxed); }  // a hint counter; no data hangs on it
-    void become_busy() noexcept { idle_workers_.fetch_sub(1, relaxed); }  // a hint counter; no data hangs on it
+    void become_idle() noexcept {
+        idle_workers_.fetch_add(1, relaxed);  // a hint counter; no data hangs on it
+    }
+    void become_busy() noexcept {
+        idle_workers_.fetch_sub(1, relaxed);  // a hint counter; no data hangs on it
+    }
 
 private:
     void ring(unsigned v) noexcept {
@@ -169,8 +173,12 @@ private:
 
     void wait_for_bell(unsigned w) noexcept {
         std::atomic<std::uint32_t>& bell = bells_[w].value;
-        while (bell.load(acquire) == 0) futex_wait(bell, 0);  // pairs with the release store in ring()
-        bell.store(0, relaxed);  // only w reads it, and nobody rings w until w announces again (under mutex_)
+        while (bell.load(acquire) == 0) {  // pairs with the release store in ring()
+            futex_wait(bell, 0);
+        }
+        // Only w reads its bell, and nobody rings w before it announces again
+        // (under mutex_), so the reset needs no ordering.
+        bell.store(0, relaxed);  // see the comment above
     }
 
     std::mutex mutex_;

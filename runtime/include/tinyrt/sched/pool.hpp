@@ -9,8 +9,8 @@
 // Where work goes. A spawn from one of this pool's workers goes to that
 // worker's local_queue (local_queue.hpp): a private buffer while every other
 // worker is busy (no lock, no allocation, no fence), else its Chase-Lev deque
-// (chase_lev_deque.hpp), where idle workers steal it. A spawn from any other thread (main, an event loop, another pool)
-// goes through the injection queue, a moodycamel::ConcurrentQueue, plus a
+// (chase_lev_deque.hpp), where idle workers steal it. A spawn from any other thread (main, an event
+// loop, another pool) goes through the injection queue, a moodycamel::ConcurrentQueue, plus a
 // separate count of queued tasks, because the queue's try_dequeue may miss
 // items that are present (DESIGN.md, "The injection queue is not
 // linearizable"), and parking must not be decided on a miss.
@@ -36,6 +36,8 @@
 // everything those tasks spawn.
 #pragma once
 
+#include <concurrentqueue/concurrentqueue.h>
+
 #include <atomic>
 #include <cstdint>
 #include <initializer_list>
@@ -43,8 +45,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <concurrentqueue/concurrentqueue.h>
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
@@ -84,7 +84,8 @@ public:
         if constexpr (detail::spawn_job<Fn, T>::fits) {
             s = detail::spawn_job<Fn, T>::construct(b, std::forward<F>(f));
         } else {
-            s = detail::spawn_job<detail::boxed<Fn>, T>::construct(b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
+            s = detail::spawn_job<detail::boxed<Fn>, T>::construct(
+                b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
         }
         guard.dismiss();
         submit(b);
@@ -172,7 +173,8 @@ private:
     void check_accepting() const {
         detail::worker* w = detail::tls_worker;
         if (w != nullptr && w->owner == this) return;
-        if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint for a clear error
+        if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint
+                                                // for a clear error
             TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
         }
     }

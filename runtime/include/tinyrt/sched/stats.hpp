@@ -54,10 +54,12 @@ namespace detail {
 class counter {
 public:
     void add(std::uint64_t n = 1) noexcept {
-        value_.store(value_.load(relaxed) + n, relaxed);  // single writer; readers only want a recent value
+        std::uint64_t v = value_.load(relaxed);  // single writer: it reads its own last store
+        value_.store(v + n, relaxed);            // readers only want a recent value
     }
     std::uint64_t get() const noexcept {
-        return value_.load(relaxed);  // a snapshot; exact once the pool is quiescent (thread join orders it)
+        return value_.load(
+            relaxed);  // a snapshot; exact once the pool is quiescent (thread join orders it)
     }
 
 private:
@@ -68,8 +70,8 @@ struct alignas(cache_line) worker_counters {
     counter tasks_run, tasks_spawned, tasks_stolen, steal_attempts, parks, wakeups;
 
     worker_stats snapshot() const noexcept {
-        return {tasks_run.get(), tasks_spawned.get(), tasks_stolen.get(),
-                steal_attempts.get(), parks.get(), wakeups.get()};
+        return {tasks_run.get(),      tasks_spawned.get(), tasks_stolen.get(),
+                steal_attempts.get(), parks.get(),         wakeups.get()};
     }
 };
 

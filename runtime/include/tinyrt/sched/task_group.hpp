@@ -53,7 +53,9 @@ class task_group {
 public:
     // Call from any thread; the group must be waited on by the same thread.
     explicit task_group(pool& p) noexcept
-        : pool_(p), owner_(owner_worker(p)), mark_(owner_ != nullptr ? owner_->queue.logical_bottom() : INT64_MAX) {}
+        : pool_(p),
+          owner_(owner_worker(p)),
+          mark_(owner_ != nullptr ? owner_->queue.logical_bottom() : INT64_MAX) {}
     task_group(const task_group&) = delete;
     task_group& operator=(const task_group&) = delete;
 
@@ -84,12 +86,15 @@ public:
         if (by_owner) {
             ++owner_pending_;
             std::int64_t bottom = w->queue.logical_bottom();
-            if (bottom < mark_) mark_ = bottom;  // keeps "all entries >= mark_ are newer than the group"
+            if (bottom < mark_)
+                mark_ = bottom;  // keeps "all entries >= mark_ are newer than the group"
             pool_.push_local(*w, b);
         } else {
             // The spawner is the owner (before wait) or a pending child, so the
             // waiter cannot see the count reach zero before this add.
-            remote_.fetch_add(2, detail::relaxed);  // relaxed: remote_'s modification order follows happens-before
+            remote_.fetch_add(
+                2,
+                detail::relaxed);  // relaxed: remote_'s modification order follows happens-before
             pool_.submit(b);
         }
     }
@@ -101,7 +106,8 @@ public:
         if (!finished(this)) wait_for_children();
 #if TINYRT_EXCEPTIONS
         if (failed_.load(detail::acquire)) {  // pairs with the acq_rel exchange in capture()
-            failed_.store(false, detail::relaxed);  // only the waiter resets it, after every child finished
+            failed_.store(
+                false, detail::relaxed);  // only the waiter resets it, after every child finished
             std::rethrow_exception(std::exchange(error_, nullptr));
         }
 #endif
@@ -143,8 +149,8 @@ private:
             --owner_pending_;  // the owner thread itself: plain counter
             return;
         }
-        // release: publishes the child's writes to the waiter's acquire load in finished().
-        std::uint32_t before = remote_.fetch_sub(2, detail::release);
+        // release: publishes the child's writes to the acquire load in finished().
+        std::uint32_t before = remote_.fetch_sub(2, detail::release);  // see the line above
         // The waiter may return (and the group die) as soon as the sub lands.
         // futex_wake only passes the address to the kernel and never reads
         // it, so waking a dead word is a harmless spurious wake-up at worst.
@@ -153,13 +159,16 @@ private:
 
 #if TINYRT_EXCEPTIONS
     void capture(std::exception_ptr e) noexcept {
-        if (!failed_.exchange(true, detail::acq_rel)) error_ = std::move(e);  // first failure wins; pairs with the acquire load in wait()
+        // First failure wins; acq_rel pairs with the acquire load in wait().
+        bool already = failed_.exchange(true, detail::acq_rel);  // see the line above
+        if (!already) error_ = std::move(e);
     }
 #endif
 
     static bool finished(const void* self) noexcept {
         auto* g = static_cast<const task_group*>(self);
-        auto remote = static_cast<std::int32_t>(g->remote_.load(detail::acquire));  // pairs with the release fetch_sub in child_done()
+        auto remote = static_cast<std::int32_t>(
+            g->remote_.load(detail::acquire));  // pairs with the release fetch_sub in child_done()
         return g->owner_pending_ + (remote >> 1) == 0;
     }
 
@@ -177,13 +186,15 @@ private:
     [[gnu::noinline]] void wait_for_children() noexcept {
         if (finished(this)) return;
         detail::wait_until({&remote_, &finished, this, owner_ != nullptr ? mark_ : INT64_MIN});
-        remote_.fetch_and(~1U, detail::relaxed);  // clear the waiter bit; every child is done, nobody else writes now
+        remote_.fetch_and(
+            ~1U,
+            detail::relaxed);  // clear the waiter bit; every child is done, nobody else writes now
     }
 
     pool& pool_;
-    detail::worker* owner_;          // the worker that created the group, or null
-    std::int64_t mark_;              // see "Bounded stack" above
-    std::int64_t owner_pending_ = 0;   // owner thread only: spawned by it, not yet run by it
+    detail::worker* owner_;           // the worker that created the group, or null
+    std::int64_t mark_;               // see "Bounded stack" above
+    std::int64_t owner_pending_ = 0;  // owner thread only: spawned by it, not yet run by it
     std::atomic<std::uint32_t> remote_{0};
 #if TINYRT_EXCEPTIONS
     std::atomic<bool> failed_{false};

@@ -17,16 +17,17 @@ class pool;
 namespace tinyrt::detail {
 
 struct worker {
-    worker(pool* p, unsigned i, block_depot* depot) : owner(p), index(i), cache(depot), rng(i * 0x9e3779b97f4a7c15ULL + 1) {}
+    worker(pool* p, unsigned i, block_depot* depot)
+        : owner(p), index(i), cache(depot), rng(i * 0x9e3779b97f4a7c15ULL + 1) {}
 
     pool* owner;
     unsigned index;
     local_queue queue;  // private buffer + public Chase-Lev deque
     block_cache cache;
     worker_counters counters;
-    std::uint64_t rng;         // xorshift state for victim selection
-    unsigned help_depth = 0;   // nested tasks taken from elsewhere while waiting
-    unsigned tick = 0;         // local pops since the last look at the injection queue
+    std::uint64_t rng;        // xorshift state for victim selection
+    unsigned help_depth = 0;  // nested tasks taken from elsewhere while waiting
+    unsigned tick = 0;        // local pops since the last look at the injection queue
     std::thread thread;
 
     std::uint64_t next_random() noexcept {
