@@ -12,7 +12,9 @@
 namespace demo::http {
 namespace {
 
-[[noreturn]] void throw_errno(int err) { throw std::system_error(err, std::generic_category()); }
+[[noreturn]] void throw_errno(int err) {
+    throw std::system_error(err, std::generic_category());
+}
 
 // Owns one socket descriptor; closes it on every exit path.
 class blocking_socket {
@@ -38,7 +40,9 @@ void set_timeouts(int fd, std::chrono::milliseconds timeout) {
         throw_errno(errno);
 }
 
-int map_timeout(int err) noexcept { return (err == EAGAIN || err == EWOULDBLOCK) ? ETIMEDOUT : err; }
+int map_timeout(int err) noexcept {
+    return (err == EAGAIN || err == EWOULDBLOCK) ? ETIMEDOUT : err;
+}
 
 }  // namespace
 
@@ -52,7 +56,8 @@ response get_blocking(std::string_view url_text, std::chrono::milliseconds timeo
     addr.sin_family = AF_INET;
     addr.sin_port = htons(u.port);
     ::inet_pton(AF_INET, u.host.c_str(), &addr.sin_addr);  // parse_url already validated it
-    if (::connect(sock.fd(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) throw_errno(map_timeout(errno));
+    if (::connect(sock.fd(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
+        throw_errno(map_timeout(errno));
 
     std::string request = format_request("GET", u.host + ":" + std::to_string(u.port), u.target);
     for (std::size_t sent = 0; sent < request.size();) {
@@ -76,17 +81,20 @@ response get_blocking(std::string_view url_text, std::chrono::milliseconds timeo
         }
     };
     while (!(head_end = find_head_end(buffer))) {
-        if (buffer.size() > max_head_bytes) throw http_error("malformed response: head larger than 16 KiB");
+        if (buffer.size() > max_head_bytes)
+            throw http_error("malformed response: head larger than 16 KiB");
         std::size_t n = receive();
         if (n == 0) {
-            throw http_error(buffer.empty() ? "server closed the connection without answering"
-                                            : "truncated response: connection closed inside the head");
+            throw http_error(buffer.empty()
+                                 ? "server closed the connection without answering"
+                                 : "truncated response: connection closed inside the head");
         }
         buffer.append(chunk, n);
     }
     response_head head = parse_response_head(std::string_view(buffer).substr(0, *head_end));
     std::string body = buffer.substr(*head_end);
-    if (body.size() > head.content_length) throw http_error("malformed response: more bytes than Content-Length");
+    if (body.size() > head.content_length)
+        throw http_error("malformed response: more bytes than Content-Length");
     body.reserve(head.content_length);
     while (body.size() < head.content_length) {
         std::size_t n = receive();
@@ -96,7 +104,8 @@ response get_blocking(std::string_view url_text, std::chrono::milliseconds timeo
         }
         body.append(chunk, n);
     }
-    if (body.size() > head.content_length) throw http_error("malformed response: more bytes than Content-Length");
+    if (body.size() > head.content_length)
+        throw http_error("malformed response: more bytes than Content-Length");
     return {head.status, std::move(head.reason), std::move(head.headers), std::move(body)};
 }
 

@@ -17,6 +17,7 @@ namespace demo::http {
 //                      no progress for `timeout` ("Connection timed out")
 //   http_error         malformed head, or the body ended early ("truncated")
 // Any status is returned as-is; a 404 is not an error at this level.
-response get_blocking(std::string_view url_text, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+response get_blocking(std::string_view url_text,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace demo::http

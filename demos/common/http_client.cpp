@@ -16,17 +16,20 @@ tinyrt::task<response> get(std::string url_text) {
     char chunk[16 * 1024];
     std::optional<std::size_t> head_end;
     while (!(head_end = find_head_end(buffer))) {
-        if (buffer.size() > max_head_bytes) throw http_error("malformed response: head larger than 16 KiB");
+        if (buffer.size() > max_head_bytes)
+            throw http_error("malformed response: head larger than 16 KiB");
         std::size_t n = co_await s.read_some(chunk);
         if (n == 0) {
-            throw http_error(buffer.empty() ? "server closed the connection without answering"
-                                            : "truncated response: connection closed inside the head");
+            throw http_error(buffer.empty()
+                                 ? "server closed the connection without answering"
+                                 : "truncated response: connection closed inside the head");
         }
         buffer.append(chunk, n);
     }
     response_head head = parse_response_head(std::string_view(buffer).substr(0, *head_end));
     std::string body = buffer.substr(*head_end);
-    if (body.size() > head.content_length) throw http_error("malformed response: more bytes than Content-Length");
+    if (body.size() > head.content_length)
+        throw http_error("malformed response: more bytes than Content-Length");
     // The head said how much follows; read into place without a copy.
     std::size_t have = body.size();
     body.resize(head.content_length);
@@ -39,7 +42,8 @@ tinyrt::task<response> get(std::string url_text) {
         have += n;
     }
     s.close();
-    co_return response{head.status, std::move(head.reason), std::move(head.headers), std::move(body)};
+    co_return response{head.status, std::move(head.reason), std::move(head.headers),
+                       std::move(body)};
 }
 
 }  // namespace demo::http

@@ -11,7 +11,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
             return false;
     }
     return true;
@@ -48,7 +49,8 @@ std::string printable(std::string_view s) {
 // in CRLF and the head in an empty line.
 std::pair<std::string_view, header_list> split_head(std::string_view head, const char* what) {
     if (head.size() < 4 || head.substr(head.size() - 4) != "\r\n\r\n")
-        throw http_error(std::string("malformed ") + what + ": head does not end with a blank line");
+        throw http_error(std::string("malformed ") + what +
+                         ": head does not end with a blank line");
     head.remove_suffix(2);  // keep the last field's CRLF, drop the blank line
     std::size_t eol = head.find("\r\n");
     std::string_view first = head.substr(0, eol);
@@ -60,8 +62,10 @@ std::pair<std::string_view, header_list> split_head(std::string_view head, const
         head.remove_prefix(eol + 2);
         std::size_t colon = line.find(':');
         if (colon == std::string_view::npos || !is_token(line.substr(0, colon)))
-            throw http_error(std::string("malformed ") + what + " header line: '" + printable(line) + "'");
-        headers.emplace_back(std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))));
+            throw http_error(std::string("malformed ") + what + " header line: '" +
+                             printable(line) + "'");
+        headers.emplace_back(std::string(line.substr(0, colon)),
+                             std::string(trim(line.substr(colon + 1))));
     }
     return {first, std::move(headers)};
 }
@@ -72,7 +76,8 @@ std::size_t parse_content_length(const header_list& headers) {
         if (!iequals(name, "Content-Length")) continue;
         // Two different lengths make the body boundary ambiguous (request
         // smuggling); RFC 9112 section 6.3 says reject.
-        if (text != nullptr && *text != value) throw http_error("malformed response: conflicting Content-Length headers");
+        if (text != nullptr && *text != value)
+            throw http_error("malformed response: conflicting Content-Length headers");
         text = &value;
     }
     if (text == nullptr) throw http_error("malformed response: no Content-Length header");
@@ -98,12 +103,14 @@ request_head parse_request_head(std::string_view head) {
     // METHOD SP TARGET SP HTTP/1.x
     std::size_t sp1 = line.find(' ');
     std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos) throw http_error("malformed request line: '" + printable(line) + "'");
+    if (sp2 == std::string_view::npos)
+        throw http_error("malformed request line: '" + printable(line) + "'");
     std::string_view method = line.substr(0, sp1);
     std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     std::string_view version = line.substr(sp2 + 1);
     if (!is_token(method) || target.empty() || target.front() != '/' ||
-        target.find(' ') != std::string_view::npos || (version != "HTTP/1.1" && version != "HTTP/1.0"))
+        target.find(' ') != std::string_view::npos ||
+        (version != "HTTP/1.1" && version != "HTTP/1.0"))
         throw http_error("malformed request line: '" + printable(line) + "'");
     return {std::string(method), std::string(target), std::move(headers)};
 }
@@ -111,10 +118,12 @@ request_head parse_request_head(std::string_view head) {
 response_head parse_response_head(std::string_view head) {
     auto [line, headers] = split_head(head, "response");
     // HTTP/1.x SP 3DIGIT SP reason
-    if (line.size() < 12 || (line.substr(0, 9) != "HTTP/1.1 " && line.substr(0, 9) != "HTTP/1.0 ") ||
+    if (line.size() < 12 ||
+        (line.substr(0, 9) != "HTTP/1.1 " && line.substr(0, 9) != "HTTP/1.0 ") ||
         std::isdigit(static_cast<unsigned char>(line[9])) == 0 ||
         std::isdigit(static_cast<unsigned char>(line[10])) == 0 ||
-        std::isdigit(static_cast<unsigned char>(line[11])) == 0 || (line.size() > 12 && line[12] != ' '))
+        std::isdigit(static_cast<unsigned char>(line[11])) == 0 ||
+        (line.size() > 12 && line[12] != ' '))
         throw http_error("malformed status line: '" + printable(line) + "'");
     response_head r;
     r.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
@@ -132,7 +141,8 @@ const std::string* find_header(const header_list& headers, std::string_view name
     return nullptr;
 }
 
-std::string format_request(std::string_view method, std::string_view host, std::string_view target) {
+std::string format_request(std::string_view method, std::string_view host,
+                           std::string_view target) {
     std::string r;
     r.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
     r.append("Host: ").append(host).append("\r\n");
@@ -165,7 +175,8 @@ url parse_url(std::string_view text) {
         std::string_view port = authority.substr(colon + 1);
         unsigned p = 0;
         auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-        if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || p == 0 || p > 65535)
+        if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || p == 0 ||
+            p > 65535)
             throw http_error("bad port in URL '" + printable(text) + "'");
         u.port = static_cast<unsigned short>(p);
     }

@@ -40,8 +40,8 @@ struct request_head {
 };
 
 struct response_head {
-    int status = 0;          // 200, 404, ...
-    std::string reason;      // "OK"
+    int status = 0;      // 200, 404, ...
+    std::string reason;  // "OK"
     header_list headers;
     std::size_t content_length = 0;
 };

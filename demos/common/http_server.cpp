@@ -159,8 +159,8 @@ void server::run_loop(std::promise<std::uint16_t>& bound) {
             // Finished connections need no cancelling: drop their handles so
             // a long-running server does not accumulate them.
             std::erase_if(connections, [](const auto& c) { return c.done(); });
-            connections.push_back(
-                tinyrt::create_task(serve_connection(std::move(*s), self.site_, self.options_, self.answered_)));
+            connections.push_back(tinyrt::create_task(
+                serve_connection(std::move(*s), self.site_, self.options_, self.answered_)));
         }
         listener->close();
         for (auto& c : connections) c.cancel();  // protocol step 3

@@ -34,7 +34,7 @@
 namespace demo::http {
 
 struct server_options {
-    std::chrono::milliseconds delay{0};          // before every answer
+    std::chrono::milliseconds delay{0};            // before every answer
     std::chrono::milliseconds slow_delay{10'000};  // added for /slow/ paths
 };
 

@@ -22,12 +22,14 @@ std::uint64_t seed_of(std::string_view path) noexcept {
 
 std::string make_page(std::string_view path, std::size_t paragraphs) {
     std::string host(path.substr(1, path.find('/', 1) - 1));
-    std::string html = "<!DOCTYPE html>\n<html lang=\"pt-BR\">\n<head><meta charset=\"utf-8\"><title>" + host +
-                       "</title></head>\n<body>\n<h1>" + host + "</h1>\n";
+    std::string html =
+        "<!DOCTYPE html>\n<html lang=\"pt-BR\">\n<head><meta charset=\"utf-8\"><title>" + host +
+        "</title></head>\n<body>\n<h1>" + host + "</h1>\n";
     std::uint64_t s = seed_of(path);
     for (std::size_t i = 0; i < paragraphs; ++i) {
-        html += "<p id=\"p" + std::to_string(i) + "\">Conteúdo gerado para " + host + ", parágrafo " +
-                std::to_string(i) + ", marca " + std::to_string(next(s) % 1000000) +
+        html += "<p id=\"p" + std::to_string(i) + "\">Conteúdo gerado para " + host +
+                ", parágrafo " + std::to_string(i) + ", marca " +
+                std::to_string(next(s) % 1000000) +
                 ". Uma página de teste servida em 127.0.0.1 no lugar do site original.</p>\n";
     }
     html += "</body>\n</html>\n";
@@ -54,14 +56,16 @@ routed_target route(std::string_view target) noexcept {
     for (prefix p : {prefix{"/slow/", fault::slow}, prefix{"/truncated/", fault::truncated},
                      prefix{"/malformed/", fault::malformed}}) {
         // Keep the prefix's last '/': the rest is the file's own path.
-        if (target.substr(0, p.text.size()) == p.text) return {p.kind, target.substr(p.text.size() - 1)};
+        if (target.substr(0, p.text.size()) == p.text)
+            return {p.kind, target.substr(p.text.size() - 1)};
     }
     return {fault::none, target};
 }
 
 const std::vector<std::string>& page_paths() {
-    static const std::vector<std::string> paths = {"/docs.python.org/3/", "/ufrn.br/", "/www.uol.com.br/",
-                                                   "/learnyouahaskell.com/", "/sigaa.ufrn.br/"};
+    static const std::vector<std::string> paths = {"/docs.python.org/3/", "/ufrn.br/",
+                                                   "/www.uol.com.br/", "/learnyouahaskell.com/",
+                                                   "/sigaa.ufrn.br/"};
     return paths;
 }
 
@@ -69,7 +73,8 @@ const std::vector<std::string>& image_paths() {
     static const std::vector<std::string> paths = [] {
         std::vector<std::string> p;
         for (const char* n : {"0002", "0003", "0004", "0006", "0007"})
-            p.push_back(std::string("/people.csail.mit.edu/brussell/research/LabelMe/Images/boston_static_street/") +
+            p.push_back(std::string("/people.csail.mit.edu/brussell/research/LabelMe/Images/"
+                                    "boston_static_street/") +
                         n + ".jpg");
         return p;
     }();
@@ -78,9 +83,11 @@ const std::vector<std::string>& image_paths() {
 
 site::site() {
     std::size_t i = 0;
-    for (const auto& p : page_paths()) files_.push_back({p, "text/html; charset=utf-8", make_page(p, 20 + 15 * i++)});
+    for (const auto& p : page_paths())
+        files_.push_back({p, "text/html; charset=utf-8", make_page(p, 20 + 15 * i++)});
     i = 0;
-    for (const auto& p : image_paths()) files_.push_back({p, "image/jpeg", make_image(p, 150'000 + 37'000 * i++)});
+    for (const auto& p : image_paths())
+        files_.push_back({p, "image/jpeg", make_image(p, 150'000 + 37'000 * i++)});
 }
 
 const site_file* site::find(std::string_view path) const noexcept {

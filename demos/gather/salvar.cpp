@@ -45,7 +45,9 @@ struct salvar_flags {
 };
 salvar_flags flags;
 
-std::chrono::milliseconds timeout() { return std::chrono::milliseconds(flags.timeout_ms); }
+std::chrono::milliseconds timeout() {
+    return std::chrono::milliseconds(flags.timeout_ms);
+}
 
 // Salvar a imagem da url em disco.
 tinyrt::task<std::string> salvar(tinyrt::pool& disk, std::string url, std::string dir) {
@@ -78,7 +80,8 @@ tinyrt::task<void> salvar_all(std::vector<std::string> l, std::string dir) {
     std::vector<tinyrt::task<std::string>> tarefas;
     for (const auto& url : l) tarefas.push_back(salvar(disk, url, dir));
     demo::stopwatch t1;
-    std::vector<std::string> r = co_await tinyrt::gather(std::move(tarefas));  // Executar todas (e esperar)
+    std::vector<std::string> r =
+        co_await tinyrt::gather(std::move(tarefas));  // Executar todas (e esperar)
     std::printf("Tempo async: %.15g\n", t1.seconds());
 }
 
@@ -90,8 +93,10 @@ void salvar_seq(const std::vector<std::string>& l, const std::string& dir) {
             demo::http::response res = demo::http::get_blocking(url, timeout());
             if (res.status == 200) {
                 std::string fname = "seq-" + demo::http::file_name_of(url);
-                if (int err = tinyrt::io::write_file_blocking(dir + "/" + fname, res.body); err != 0)
-                    throw std::system_error(err, std::generic_category(), "write " + dir + "/" + fname);
+                if (int err = tinyrt::io::write_file_blocking(dir + "/" + fname, res.body);
+                    err != 0)
+                    throw std::system_error(err, std::generic_category(),
+                                            "write " + dir + "/" + fname);
                 std::printf("%s\n", fname.c_str());
             } else {
                 std::printf("%s: HTTP %d %s\n", url.c_str(), res.status, res.reason.c_str());
@@ -119,7 +124,8 @@ std::uint16_t closed_port() {
 std::string output_dir() {
     if (!flags.out_dir.empty()) return flags.out_dir;
     const char* env = std::getenv("TMPDIR");
-    std::string tmpl = std::string(env != nullptr && *env != '\0' ? env : "/tmp") + "/tinyrt-salvar-XXXXXX";
+    std::string tmpl =
+        std::string(env != nullptr && *env != '\0' ? env : "/tmp") + "/tinyrt-salvar-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) {
         std::fprintf(stderr, "gather: mkdtemp %s: %s\n", tmpl.c_str(), std::strerror(errno));
         std::exit(2);
@@ -130,11 +136,14 @@ std::string output_dir() {
 }  // namespace
 
 void add_salvar_flags(demo::args& a) {
-    a.add("delay", flags.delay_ms, "salvar cells: the server's delay per request, in ms (-1: 3/10 of --tick)", -1,
-          60000);
-    a.add("timeout", flags.timeout_ms, "salvar cells: time limit of each download, in ms", 1, 600000);
-    a.add("out", flags.out_dir, "salvar cells: directory for the images (default: a new one under $TMPDIR or /tmp)");
-    a.add_switch("fail", flags.fail, "salvar cells: add URLs that fail (refused, 404, truncated, malformed, too slow)");
+    a.add("delay", flags.delay_ms,
+          "salvar cells: the server's delay per request, in ms (-1: 3/10 of --tick)", -1, 60000);
+    a.add("timeout", flags.timeout_ms, "salvar cells: time limit of each download, in ms", 1,
+          600000);
+    a.add("out", flags.out_dir,
+          "salvar cells: directory for the images (default: a new one under $TMPDIR or /tmp)");
+    a.add_switch("fail", flags.fail,
+                 "salvar cells: add URLs that fail (refused, 404, truncated, malformed, too slow)");
 }
 
 void cell_salvar(std::chrono::milliseconds tick) {
@@ -145,17 +154,20 @@ void cell_salvar(std::chrono::milliseconds tick) {
     }
     // A third of the notebook's one-second tick by default: real downloads
     // of these images took a fraction of a second each.
-    const auto delay = flags.delay_ms >= 0 ? std::chrono::milliseconds(flags.delay_ms) : tick * 3 / 10;
+    const auto delay =
+        flags.delay_ms >= 0 ? std::chrono::milliseconds(flags.delay_ms) : tick * 3 / 10;
     demo::http::server server({.delay = delay});
     std::vector<std::string> l;
     for (const auto& path : demo::http::image_paths()) l.push_back(server.url(path));
     if (flags.fail) {
-        const std::string street = "/people.csail.mit.edu/brussell/research/LabelMe/Images/boston_static_street/";
-        l.push_back("http://127.0.0.1:" + std::to_string(closed_port()) + street + "0008.jpg");  // refused
-        l.push_back(server.url(street + "0009.jpg"));                                            // 404
-        l.push_back(server.url("/truncated" + street + "0002.jpg"));                             // cut in half
-        l.push_back(server.url("/malformed" + street + "0004.jpg"));                             // no Content-Length
-        l.push_back(server.url("/slow" + street + "0003.jpg"));                                  // times out
+        const std::string street =
+            "/people.csail.mit.edu/brussell/research/LabelMe/Images/boston_static_street/";
+        l.push_back("http://127.0.0.1:" + std::to_string(closed_port()) + street +
+                    "0008.jpg");                                      // refused
+        l.push_back(server.url(street + "0009.jpg"));                 // 404
+        l.push_back(server.url("/truncated" + street + "0002.jpg"));  // cut in half
+        l.push_back(server.url("/malformed" + street + "0004.jpg"));  // no Content-Length
+        l.push_back(server.url("/slow" + street + "0003.jpg"));       // times out
     }
     std::printf("(imagens em %s)\n", dir.c_str());
 

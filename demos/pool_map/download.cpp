@@ -45,7 +45,8 @@ std::string temp_dir() {
 std::string download(const std::string& url) {
     try {
         demo::http::response res = demo::http::get_blocking(url);
-        if (res.status != 200) return "erro: " + url + ": HTTP " + std::to_string(res.status) + " " + res.reason;
+        if (res.status != 200)
+            return "erro: " + url + ": HTTP " + std::to_string(res.status) + " " + res.reason;
         // Criar um arquivo temporal
         std::string name = temp_dir() + "/tmpXXXXXX";
         int fd = ::mkstemp(name.data());
@@ -63,10 +64,12 @@ std::string download(const std::string& url) {
 }  // namespace
 
 void add_download_flags(demo::args& a) {
-    a.add("delay", flags.delay_ms, "download cell: the server's delay per request, in ms (-1: 3/10 of --tick)", -1,
-          60000);
-    a.add("out", flags.out_dir, "download cell: directory for the temporary files (default $TMPDIR or /tmp)");
-    a.add_switch("fail", flags.fail, "download cell: also ask for a page that does not exist (HTTP 404)");
+    a.add("delay", flags.delay_ms,
+          "download cell: the server's delay per request, in ms (-1: 3/10 of --tick)", -1, 60000);
+    a.add("out", flags.out_dir,
+          "download cell: directory for the temporary files (default $TMPDIR or /tmp)");
+    a.add_switch("fail", flags.fail,
+                 "download cell: also ask for a page that does not exist (HTTP 404)");
 }
 
 void cell_download(const options& o) {
@@ -76,7 +79,8 @@ void cell_download(const options& o) {
     }
     // The notebook's pages took about 0.7 s each (3.6 s for five); a third of
     // the notebook's one-second tick keeps the demo's proportions by default.
-    const auto delay = flags.delay_ms >= 0 ? std::chrono::milliseconds(flags.delay_ms) : o.tick * 3 / 10;
+    const auto delay =
+        flags.delay_ms >= 0 ? std::chrono::milliseconds(flags.delay_ms) : o.tick * 3 / 10;
     demo::http::server server({.delay = delay});
     // A lista de URLs a serem salvas (the notebook's sites, served locally)
     std::vector<std::string> l;

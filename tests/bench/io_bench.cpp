@@ -65,7 +65,8 @@ tinyrt::task<void> serve(int connections, const std::function<void(std::uint16_t
     tinyrt::io::tcp_listener listener = tinyrt::io::tcp_listener::bind("127.0.0.1", 0, 1024);
     ready(listener.port());
     std::vector<tinyrt::task_handle<void>> open;
-    for (int i = 0; i < connections; ++i) open.push_back(tinyrt::create_task(echo(co_await listener.accept())));
+    for (int i = 0; i < connections; ++i)
+        open.push_back(tinyrt::create_task(echo(co_await listener.accept())));
     for (auto& c : open) co_await c;
 }
 
@@ -97,9 +98,11 @@ double generate_load(std::uint16_t port, const settings& s) {
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (std::size_t i = 0; i < conns.size(); ++i) {
-        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  // blocking connect: set-up, not measured
+        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+                          0);  // blocking connect: set-up, not measured
         if (fd < 0) die("socket");
-        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) die("connect");
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
+            die("connect");
         int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         conns[i].fd = fd;
@@ -165,17 +168,24 @@ settings parse(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
         double v = std::atof(argv[i + 1]);
-        if (flag == "--connections") s.connections = static_cast<int>(v);
-        else if (flag == "--bytes") s.bytes = static_cast<int>(v);
-        else if (flag == "--seconds") s.seconds = v;
-        else if (flag == "--runs") s.runs = static_cast<int>(v);
+        if (flag == "--connections")
+            s.connections = static_cast<int>(v);
+        else if (flag == "--bytes")
+            s.bytes = static_cast<int>(v);
+        else if (flag == "--seconds")
+            s.seconds = v;
+        else if (flag == "--runs")
+            s.runs = static_cast<int>(v);
         else {
             std::fprintf(stderr, "bench_io: unknown flag %s\n", argv[i]);
             std::exit(2);
         }
     }
-    if ((argc - 1) % 2 != 0 || s.connections < 1 || s.bytes < 1 || s.bytes > 60000 || s.seconds <= 0 || s.runs < 1) {
-        std::fprintf(stderr, "usage: bench_io [--connections C>=1] [--bytes 1..60000] [--seconds D>0] [--runs R>=1]\n");
+    if ((argc - 1) % 2 != 0 || s.connections < 1 || s.bytes < 1 || s.bytes > 60000 ||
+        s.seconds <= 0 || s.runs < 1) {
+        std::fprintf(stderr,
+                     "usage: bench_io [--connections C>=1] [--bytes 1..60000] [--seconds D>0] "
+                     "[--runs R>=1]\n");
         std::exit(2);
     }
     return s;
@@ -190,9 +200,11 @@ int main(int argc, char** argv) {
         lim.rlim_cur = lim.rlim_max;  // two descriptors per connection, plus the listener
         ::setrlimit(RLIMIT_NOFILE, &lim);
     }
-    std::printf("bench_io: echo round trips on 127.0.0.1, %d connections, %d-byte messages, %.1f s x %d runs,\n"
-                "one server thread each, same epoll load generator on a second thread\n\n",
-                s.connections, s.bytes, s.seconds, s.runs);
+    std::printf(
+        "bench_io: echo round trips on 127.0.0.1, %d connections, %d-byte messages, %.1f s x %d "
+        "runs,\n"
+        "one server thread each, same epoll load generator on a second thread\n\n",
+        s.connections, s.bytes, s.seconds, s.runs);
     std::vector<double> tinyrt_rates, asio_rates;
     for (int r = 0; r < s.runs; ++r) {
         tinyrt_rates.push_back(run_once(&run_tinyrt_echo_server, s));
@@ -209,9 +221,12 @@ int main(int argc, char** argv) {
     // Each tinyrt run is paired with the Asio run right after it, so the
     // median of the pairs' ratios cancels slow drifts in machine load.
     std::vector<double> pair_ratios;
-    for (std::size_t i = 0; i < tinyrt_rates.size(); ++i) pair_ratios.push_back(tinyrt_rates[i] / asio_rates[i]);
-    std::printf("\nratio tinyrt / Asio: %.2fx of the medians, %.2fx median of paired runs (target >= 1.00)\n", t / a,
-                median(pair_ratios));
+    for (std::size_t i = 0; i < tinyrt_rates.size(); ++i)
+        pair_ratios.push_back(tinyrt_rates[i] / asio_rates[i]);
+    std::printf(
+        "\nratio tinyrt / Asio: %.2fx of the medians, %.2fx median of paired runs (target >= "
+        "1.00)\n",
+        t / a, median(pair_ratios));
 #else
     std::printf("\n(Boost >= 1.81 not found: no Asio comparison)\n");
 #endif

@@ -31,7 +31,8 @@ tinyrt::task<void> send_all(tinyrt::io::tcp_stream& s, const std::string& bytes)
 tinyrt::task<bool> round_trip() {
     tinyrt::io::tcp_listener listener = tinyrt::io::tcp_listener::bind();
     auto server = tinyrt::create_task(echo_once(listener));
-    tinyrt::io::tcp_stream s = co_await tinyrt::io::tcp_stream::connect("127.0.0.1", listener.port());
+    tinyrt::io::tcp_stream s =
+        co_await tinyrt::io::tcp_stream::connect("127.0.0.1", listener.port());
     std::string sent(1 << 20, '\0');
     for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>(i * 131 + (i >> 11));
     auto writer = tinyrt::create_task(send_all(s, sent));

@@ -100,7 +100,9 @@ TEST_CASE("io stress: rounds of concurrent echo connections of random sizes arri
             auto server = tinyrt::create_task(echo_server(l, static_cast<int>(sz.size())));
             std::vector<task<void>> cs;
             for (std::size_t i = 0; i < sz.size(); ++i)
-                cs.push_back(echo_client(l.port(), sz[i], static_cast<unsigned>(round * 1000 + static_cast<int>(i)), ok));
+                cs.push_back(echo_client(l.port(), sz[i],
+                                         static_cast<unsigned>(round * 1000 + static_cast<int>(i)),
+                                         ok));
             co_await join_all(std::move(cs));
             co_await server;
         }(sizes, r, good));
@@ -111,7 +113,9 @@ TEST_CASE("io stress: rounds of concurrent echo connections of random sizes arri
 
 namespace {
 
-std::size_t size_of_stream(unsigned id) { return 4000 + id * 37; }
+std::size_t size_of_stream(unsigned id) {
+    return 4000 + id * 37;
+}
 
 // Learns which reader it serves from the id the reader sends first, then
 // sends that reader's bytes in small pieces with pauses, so the reader's
@@ -143,7 +147,8 @@ task<void> impatient_reader(std::uint16_t port, unsigned id, long& good, long& t
     for (;;) {
         try {
             auto read = s.read_some(buf);
-            std::size_t n = co_await tinyrt::wait_for(std::move(read), std::chrono::microseconds(50 + r() % 300));
+            std::size_t n = co_await tinyrt::wait_for(std::move(read),
+                                                      std::chrono::microseconds(50 + r() % 300));
             if (n == 0) break;
             got.append(buf, n);
         } catch (const tinyrt::timeout_error&) {
@@ -162,7 +167,8 @@ TEST_CASE("io stress: reads cancelled by timeouts at random points lose no byte"
     tinyrt::run([](int n, long& ok, long& to) -> task<void> {
         tcp_listener l = tcp_listener::bind();
         std::vector<task<void>> readers;
-        for (int i = 0; i < n; ++i) readers.push_back(impatient_reader(l.port(), static_cast<unsigned>(i), ok, to));
+        for (int i = 0; i < n; ++i)
+            readers.push_back(impatient_reader(l.port(), static_cast<unsigned>(i), ok, to));
         auto reading = tinyrt::create_task(join_all(std::move(readers)));
         std::vector<task<void>> senders;
         for (int i = 0; i < n; ++i) senders.push_back(trickle(co_await l.accept()));

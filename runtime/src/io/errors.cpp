@@ -9,7 +9,8 @@ class stream_category_impl final : public std::error_category {
 public:
     const char* name() const noexcept override { return "tinyrt.stream"; }
     std::string message(int value) const override {
-        return value == static_cast<int>(stream_errc::end_of_stream) ? "unexpected end of stream" : "unknown stream error";
+        return value == static_cast<int>(stream_errc::end_of_stream) ? "unexpected end of stream"
+                                                                     : "unknown stream error";
     }
 };
 
@@ -20,7 +21,9 @@ const std::error_category& stream_category() noexcept {
     return category;
 }
 
-void raise_system_error(int err, const std::string& operation) { TINYRT_THROW(make_system_error(err, operation)); }
+void raise_system_error(int err, const std::string& operation) {
+    TINYRT_THROW(make_system_error(err, operation));
+}
 
 void raise_end_of_stream(std::size_t got, std::size_t wanted) {
     char what[96];

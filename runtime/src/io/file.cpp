@@ -35,7 +35,9 @@ task<void> write_file(pool& workers, std::string path, std::string contents) {
     //
     // The closure is a named local, not a temporary inside the co_await
     // expression: g++ 12 destroys such temporaries twice (GCC bug 99576).
-    auto write = [path, data = std::move(contents)]() noexcept { return write_file_blocking(path, data); };
+    auto write = [path, data = std::move(contents)]() noexcept {
+        return write_file_blocking(path, data);
+    };
     int err = co_await to_thread(workers, std::move(write));
     if (err != 0) raise_system_error(err, "write file " + path);
 }

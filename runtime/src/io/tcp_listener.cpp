@@ -26,7 +26,8 @@ tcp_listener tcp_listener::bind(std::string_view ipv4, std::uint16_t port, int b
         raise_system_error(errno, "bind " + detail::describe(addr));
     if (::listen(fd, backlog) != 0) raise_system_error(errno, "listen " + detail::describe(addr));
     socklen_t len = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) raise_system_error(errno, "getsockname");
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        raise_system_error(errno, "getsockname");
     l.port_ = ntohs(addr.sin_port);
     return l;
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-
 #include "io_test_support.hpp"
 
 using tinyrt::task;
@@ -46,7 +45,8 @@ task<void> write_one(tinyrt::pool& p, std::string where, std::string bytes) {
 task<void> write_many(tinyrt::pool& p, const std::vector<std::string>& where) {
     std::vector<task<void>> writes;
     for (std::size_t i = 0; i < where.size(); ++i)
-        writes.push_back(tinyrt::io::write_file(p, where[i], io_test::pattern(100'000 + i, static_cast<unsigned>(i))));
+        writes.push_back(tinyrt::io::write_file(
+            p, where[i], io_test::pattern(100'000 + i, static_cast<unsigned>(i))));
     co_await io_test::join_all(std::move(writes));
 }
 

@@ -58,9 +58,11 @@ inline std::string pattern(std::size_t size, unsigned seed) {
 }
 
 // Accepts `count` connections and echoes on each concurrently.
-[[maybe_unused]] static tinyrt::task<void> echo_server(tinyrt::io::tcp_listener& listener, int count) {
+[[maybe_unused]] static tinyrt::task<void> echo_server(tinyrt::io::tcp_listener& listener,
+                                                       int count) {
     std::vector<tinyrt::task<void>> connections;
-    for (int i = 0; i < count; ++i) connections.push_back(echo_connection(co_await listener.accept()));
+    for (int i = 0; i < count; ++i)
+        connections.push_back(echo_connection(co_await listener.accept()));
     co_await join_all(std::move(connections));
 }
 

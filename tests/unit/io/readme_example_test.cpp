@@ -33,9 +33,9 @@ tinyrt::task<std::string> hello(tinyrt::pool& disk, std::string path) {
 
     co_await s.write_all(std::string_view("hello"));
     char reply[5];
-    co_await tinyrt::wait_for(s.read_exact(reply), 500ms);             // timeout_error if late
+    co_await tinyrt::wait_for(s.read_exact(reply), 500ms);               // timeout_error if late
     co_await tinyrt::io::write_file(disk, path, std::string(reply, 5));  // on a pool worker
-    s.close();                                                          // the echo sees end of stream
+    s.close();  // the echo sees end of stream
     co_await server;
     co_return std::string(reply, 5);
 }

@@ -55,7 +55,8 @@ task<void> client(std::uint16_t port, int id, int& correct) {
     tcp_stream s = co_await tcp_stream::connect("127.0.0.1", port);
     std::string hello = std::to_string(id) + "\n";
     co_await s.write_all(hello);
-    std::string expected = io_test::pattern(2000 + static_cast<std::size_t>(id), static_cast<unsigned>(id));
+    std::string expected =
+        io_test::pattern(2000 + static_cast<std::size_t>(id), static_cast<unsigned>(id));
     std::string got(expected.size(), '\0');
     co_await s.read_exact(got);
     if (got == expected) ++correct;
@@ -67,7 +68,8 @@ task<void> answer(tcp_stream s) {
     char c = 0;
     while (co_await s.read_some(std::span<char>(&c, 1)) == 1 && c != '\n') line += c;
     int id = std::stoi(line);
-    co_await s.write_all(io_test::pattern(2000 + static_cast<std::size_t>(id), static_cast<unsigned>(id)));
+    co_await s.write_all(
+        io_test::pattern(2000 + static_cast<std::size_t>(id), static_cast<unsigned>(id)));
 }
 
 // Accepts every client before answering any, so all `many` connections are
@@ -107,7 +109,8 @@ TEST_CASE("tcp_listener: 1000 clients connected at once to one loop all get thei
     CHECK(io_test::open_descriptors() == descriptors_before);  // all 2000 ends closed
 }
 
-TEST_CASE("tcp_listener: an accept with nobody connecting times out, and the listener still accepts") {
+TEST_CASE(
+    "tcp_listener: an accept with nobody connecting times out, and the listener still accepts") {
     auto attempt = []() -> task<bool> {
         tcp_listener listener = tcp_listener::bind();
         bool timed_out = false;
@@ -119,7 +122,7 @@ TEST_CASE("tcp_listener: an accept with nobody connecting times out, and the lis
         }
         tcp_stream client = co_await tcp_stream::connect("127.0.0.1", listener.port());
         tcp_stream served = co_await listener.accept();
-        co_return timed_out && served.is_open();
+        co_return timed_out&& served.is_open();
     };
     CHECK(tinyrt::run(attempt()));
 }

@@ -34,7 +34,8 @@ task<std::string> echo_round_trip(std::size_t size) {
     co_await s.read_exact(back);
     co_await writer;
     char extra = 0;
-    CHECK(co_await s.read_some(std::span<char>(&extra, 1)) == 0);  // the echo ends when we shut down
+    CHECK(co_await s.read_some(std::span<char>(&extra, 1)) ==
+          0);  // the echo ends when we shut down
     co_await server;
     co_return back == sent ? std::string("identical") : std::string("differs");
 }
@@ -138,7 +139,8 @@ TEST_CASE("tcp_stream: writing to a peer that is gone fails instead of raising S
     CHECK(tinyrt::run(attempt()));
 }
 
-TEST_CASE("tcp_stream: a read on a silent peer times out through wait_for, and the stream still works") {
+TEST_CASE(
+    "tcp_stream: a read on a silent peer times out through wait_for, and the stream still works") {
     auto attempt = []() -> task<std::string> {
         tcp_listener listener = tcp_listener::bind();
         tcp_stream client = co_await tcp_stream::connect("127.0.0.1", listener.port());
@@ -166,10 +168,12 @@ TEST_CASE("tcp_stream: cancelling a task blocked in read ends it with cancelled_
         tcp_stream client = co_await tcp_stream::connect("127.0.0.1", listener.port());
         tcp_stream server = co_await listener.accept();
         char buf[16] = {};
-        auto reader = tinyrt::create_task([](tcp_stream& s, std::span<char> b) -> task<std::size_t> {
-            co_return co_await s.read_some(b);
-        }(client, buf));
-        co_await tinyrt::sleep_for(1ms);  // let the reader reach epoll (not a synchronisation: either order passes)
+        auto reader =
+            tinyrt::create_task([](tcp_stream& s, std::span<char> b) -> task<std::size_t> {
+                co_return co_await s.read_some(b);
+            }(client, buf));
+        co_await tinyrt::sleep_for(
+            1ms);  // let the reader reach epoll (not a synchronisation: either order passes)
         reader.cancel();
         bool cancelled = false;
         try {

@@ -22,8 +22,8 @@ public:
 
     // Binds `ipv4:port` with SO_REUSEADDR and listens. Raises
     // errc::address_in_use and friends as std::system_error.
-    [[nodiscard]] static tcp_listener bind(std::string_view ipv4 = "127.0.0.1", std::uint16_t port = 0,
-                                           int backlog = 1024);
+    [[nodiscard]] static tcp_listener bind(std::string_view ipv4 = "127.0.0.1",
+                                           std::uint16_t port = 0, int backlog = 1024);
 
     // The next connection, already non-blocking. Connections aborted before
     // they were accepted are skipped; running out of descriptors (EMFILE)
