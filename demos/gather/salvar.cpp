@@ -169,13 +169,13 @@ void cell_salvar(std::chrono::milliseconds tick) {
         l.push_back(server.url("/malformed" + street + "0004.jpg"));  // no Content-Length
         l.push_back(server.url("/slow" + street + "0003.jpg"));       // times out
     }
-    std::printf("(imagens em %s)\n", dir.c_str());
 
     std::printf("\n== salvarSeq(l) (sequencial) ==\n");
     salvar_seq(l, dir);
     std::printf("\n== asyncio.run(salvarAll(l)) ==\n");
     std::fflush(stdout);
     tinyrt::run(salvar_all(l, dir));
+    std::printf("(imagens em %s)\n", dir.c_str());
 }
 
 }  // namespace gather_demo
