@@ -21,7 +21,7 @@ namespace tinyrt::io {
 // The same on `workers`: the loop keeps running other tasks meanwhile.
 // Takes its arguments by value: the worker owns what it writes, so nothing
 // it touches can be destroyed under it. Raises std::system_error
-// ("open out/0002.jpg: Permission denied") on failure.
+// ("write file out/0002.jpg: Permission denied") on failure.
 [[nodiscard]] task<void> write_file(pool& workers, std::string path, std::string contents);
 
 }  // namespace tinyrt::io
