@@ -162,7 +162,8 @@ double median(std::vector<double> v) {
 struct result {
     std::string runtime;
     double sleep_wall_ms = -1, sleep_cpu_ms = -1, bytes_per_sleeper = -1;
-    double spawn_ns = -1, await_ns = -1;
+    double spawn_ns = -1, await_ns = -1;          // wall time per operation
+    double spawn_cpu_ns = -1, await_cpu_ns = -1;  // CPU time per operation (robust on a shared machine)
 };
 
 using runner = std::function<std::optional<sample>(const char* which, long n)>;
@@ -170,7 +171,7 @@ using runner = std::function<std::optional<sample>(const char* which, long n)>;
 result measure(const std::string& name, const runner& run, int runs, long n_sleep, long n_spawn, long n_await) {
     result r;
     r.runtime = name;
-    std::vector<double> wall, cpu, rss_big, rss_one, spawn, await_;
+    std::vector<double> wall, cpu, rss_big, rss_one, spawn, await_, spawn_cpu, await_cpu;
     for (int i = 0; i < runs; ++i) {
         if (auto s = run("sleep", n_sleep)) {
             wall.push_back(s->wall_ns / 1e6);
@@ -178,8 +179,14 @@ result measure(const std::string& name, const runner& run, int runs, long n_slee
             rss_big.push_back(s->maxrss_kb);
         }
         if (auto s = run("sleep", 1)) rss_one.push_back(s->maxrss_kb);
-        if (auto s = run("spawn", n_spawn)) spawn.push_back(s->wall_ns / static_cast<double>(n_spawn));
-        if (auto s = run("await", n_await)) await_.push_back(s->wall_ns / static_cast<double>(n_await));
+        if (auto s = run("spawn", n_spawn)) {
+            spawn.push_back(s->wall_ns / static_cast<double>(n_spawn));
+            spawn_cpu.push_back(s->cpu_ns / static_cast<double>(n_spawn));
+        }
+        if (auto s = run("await", n_await)) {
+            await_.push_back(s->wall_ns / static_cast<double>(n_await));
+            await_cpu.push_back(s->cpu_ns / static_cast<double>(n_await));
+        }
     }
     if (!wall.empty()) {
         r.sleep_wall_ms = median(wall);
@@ -188,8 +195,14 @@ result measure(const std::string& name, const runner& run, int runs, long n_slee
     if (!rss_big.empty() && !rss_one.empty()) {
         r.bytes_per_sleeper = (median(rss_big) - median(rss_one)) * 1024.0 / static_cast<double>(n_sleep - 1);
     }
-    if (!spawn.empty()) r.spawn_ns = median(spawn);
-    if (!await_.empty()) r.await_ns = median(await_);
+    if (!spawn.empty()) {
+        r.spawn_ns = median(spawn);
+        r.spawn_cpu_ns = median(spawn_cpu);
+    }
+    if (!await_.empty()) {
+        r.await_ns = median(await_);
+        r.await_cpu_ns = median(await_cpu);
+    }
     std::fprintf(stderr, "  measured %s\n", name.c_str());
     return r;
 }
@@ -272,9 +285,11 @@ int main(int argc, char** argv) {
 #endif
 
     const result& base = results.front();
-    std::printf("\nbench_coro: one loop thread; medians; ratios = runtime / tinyrt (higher = tinyrt faster/smaller)\n");
-    std::printf("%-11s %12s %12s %12s %12s %12s %12s | %9s %9s %9s %9s\n", "runtime", "(a) wall ms", "(a) cpu ms",
-                "(a) ns/coro", "(a) B/sleep", "(b) ns/task", "(c) ns/await", "wall", "bytes", "spawn", "await");
+    std::printf("\nbench_coro: one loop thread; medians; ns/coro = (wall - 10 ms) / sleepers; cpu = user+sys of\n"
+                "the measuring process; ratios (wall) = runtime / tinyrt (higher = tinyrt faster/smaller)\n");
+    std::printf("%-11s %12s %12s %12s %12s %12s %12s %12s %12s | %9s %9s %9s %9s\n", "runtime", "(a) wall ms",
+                "(a) cpu ms", "(a) ns/coro", "(a) B/sleep", "(b) ns/task", "(b) cpu ns", "(c) ns/await",
+                "(c) cpu ns", "wall", "bytes", "spawn", "await");
     for (const result& r : results) {
         std::printf("%-11s", r.runtime.c_str());
         cell(r.sleep_wall_ms, " %12.1f");
@@ -283,7 +298,9 @@ int main(int argc, char** argv) {
         cell(r.sleep_wall_ms < 0 ? -1 : (r.sleep_wall_ms - 10.0) * 1e6 / static_cast<double>(n_sleep), " %12.0f");
         cell(r.bytes_per_sleeper, " %12.0f");
         cell(r.spawn_ns, " %12.1f");
+        cell(r.spawn_cpu_ns, " %12.1f");
         cell(r.await_ns, " %12.2f");
+        cell(r.await_cpu_ns, " %12.2f");
         std::printf(" |");
         ratio(r.sleep_wall_ms, base.sleep_wall_ms);
         ratio(r.bytes_per_sleeper, base.bytes_per_sleeper);
