@@ -210,22 +210,11 @@ namespace detail {
 void wait_until(const wait_target& target) noexcept {
     worker* w = tls_worker;
     unsigned idle_rounds = 0;
-    bool idle = false;  // counted as an idle worker (so spawns elsewhere publish)
-    auto set_idle = [&](bool now) {
-        if (w == nullptr || now == idle) return;
-        idle = now;
-        if (now) {
-            w->owner->become_idle();
-        } else {
-            w->owner->become_busy();
-        }
-    };
     while (!target.done(target.context)) {
         if (w != nullptr) {
             task_block* b = nullptr;
             if (w->queue.logical_bottom() > target.own_mark) b = w->owner->pop_local(*w);
             if (b != nullptr) {
-                set_idle(false);
                 w->owner->run_task(*w, b);
                 idle_rounds = 0;
                 continue;
@@ -233,7 +222,6 @@ void wait_until(const wait_target& target) noexcept {
             if (w->help_depth < max_help_depth) {
                 b = w->owner->find_foreign(*w);
                 if (b != nullptr) {
-                    set_idle(false);
                     ++w->help_depth;
                     w->owner->run_task(*w, b);
                     --w->help_depth;
@@ -242,10 +230,10 @@ void wait_until(const wait_target& target) noexcept {
                 }
             }
         }
-        if (idle_rounds == 0 && w != nullptr) {
-            set_idle(true);
-            w->owner->publish_local(*w);  // nothing hidden while we wait (local_queue.hpp, step 4)
-        }
+        // Nothing hidden while we wait (local_queue.hpp, step 4). A waiter is
+        // not counted as idle: it steals in the loop above, and its failed
+        // steals ask the victims to publish (step 3), which is enough for it.
+        if (idle_rounds == 0 && w != nullptr) w->owner->publish_local(*w);
         if (idle_rounds < wait_spin_rounds) {
             ++idle_rounds;
             for (int i = 0; i < 16; ++i) cpu_relax();
@@ -266,7 +254,6 @@ void wait_until(const wait_target& target) noexcept {
         futex_wait(*target.word, seen);
         idle_rounds = wait_spin_rounds;  // woken: look once more, then sleep again
     }
-    set_idle(false);
 }
 
 }  // namespace detail

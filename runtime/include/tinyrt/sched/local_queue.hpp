@@ -15,7 +15,7 @@
 //
 // Publication protocol (when private items become stealable):
 //   1. push(item, others_idle): if some worker is idle (searching, parking,
-//      asleep, or waiting with nothing to help with; idle_set::others_idle),
+//      or asleep in the worker loop; idle_set::others_idle),
 //      the owner publishes everything (private items first, oldest first,
 //      then the new item) and the caller runs the notify protocol of
 //      parking.hpp. Work that an idle worker could take is never private.

@@ -11,9 +11,11 @@
 //               see searching_ > 0 and do not wake a second worker for the
 //               same burst of work (no wake-up storm).
 //   bell_[i]    worker i's futex word: 0 asleep, 1 rung.
-//   idle_workers_  workers that have nothing to run (from a failed pop until
-//               they get a task, including waits with nothing to help with);
-//               all start idle. Only a hint for local_queue's publication.
+//   idle_workers_  workers in the worker loop with nothing to run (from a
+//               failed pop until they get a task); all start idle. Only a
+//               hint for local_queue's publication. A worker waiting inside
+//               join/wait is not counted: it steals, and its failed steals
+//               ask victims to publish (local_queue.hpp, step 3).
 //
 // Park protocol (worker w, after a bounded search found nothing):
 //   1. lock; push w on the stack; sleepers_ += 1 (seq_cst); unlock  (announce)
@@ -149,8 +151,8 @@ public:
     unsigned sleepers() const noexcept { return sleepers_.load(seq_cst); }
 
     // Whether some worker is idle (between failing to find work and getting
-    // a task: searching, parking, asleep, or waiting with nothing to help
-    // with), i.e. could take work that a spawn makes public (local_queue.hpp,
+    // a task in the worker loop: searching, parking or asleep), i.e. could
+    // take work that a spawn makes public (local_queue.hpp,
     // step 1). Updated on every busy/idle transition, not per task.
     // A heuristic: a stale answer only makes one spawn private (its owner
     // runs it; a thief's steal request publishes it later) or public (then
