@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 #include <cstdio>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tinyrt/coro.hpp"
@@ -165,4 +166,34 @@ TEST_CASE("create_task: the task's exception reaches whoever awaits its handle")
         co_return what;
     };
     CHECK(tinyrt::run(main()) == "boom");
+}
+
+TEST_CASE("run: a deadlock is reported with a message, not a hang") {
+    // In a child process: the program ends through detail::fatal.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::dup2(fds[1], 2);
+        auto main = []() -> tinyrt::task<void> {
+            tinyrt::async_mutex m;
+            co_await m.lock();
+            co_await m.lock();  // waits for itself: nothing can ever wake it
+            m.unlock();
+        };
+        tinyrt::run(main());
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string err;
+    char buf[256];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) err.append(buf, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    CHECK(err.find("tinyrt: deadlock") != std::string::npos);
 }
