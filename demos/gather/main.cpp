@@ -82,10 +82,14 @@ void cell(const char* title, Make make) {
         // What the loop did: how many tasks it ran, timers it set and fired,
         // and how often it slept in epoll_wait and woke up.
         const tinyrt::loop_stats& st = loop.stats();
-        std::printf("  [loop: %llu tarefas, %llu execuções, %llu timers, %llu disparados, %llu despertares]\n",
-                    static_cast<unsigned long long>(st.tasks_spawned), static_cast<unsigned long long>(st.tasks_run),
-                    static_cast<unsigned long long>(st.timers_set), static_cast<unsigned long long>(st.timers_fired),
-                    static_cast<unsigned long long>(st.wakeups));
+        std::printf(
+            "  [loop: %llu tarefas, %llu execuções, %llu timers, %llu disparados, %llu "
+            "despertares]\n",
+            static_cast<unsigned long long>(st.tasks_spawned),
+            static_cast<unsigned long long>(st.tasks_run),
+            static_cast<unsigned long long>(st.timers_set),
+            static_cast<unsigned long long>(st.timers_fired),
+            static_cast<unsigned long long>(st.wakeups));
     }
 }
 
@@ -101,10 +105,12 @@ namespace gather_demo {
 
 int main(int argc, char** argv) {
     long tick_ms = 1000;
-    demo::args a{"gather", "asyncio: run, await sequencial, tarefa preguiçosa, create_task e gather "
-                           "(notebook: Asynchronous I/O)."};
+    demo::args a{"gather",
+                 "asyncio: run, await sequencial, tarefa preguiçosa, create_task e gather "
+                 "(notebook: Asynchronous I/O)."};
     a.add("tick", tick_ms, "the notebook's one-second asyncio.sleep, in ms", 0, 60000)
-        .add_switch("stats", show_stats, "after each cell, print what the event loop did (loop.stats())");
+        .add_switch("stats", show_stats,
+                    "after each cell, print what the event loop did (loop.stats())");
     if (&gather_demo::add_salvar_flags != nullptr) gather_demo::add_salvar_flags(a);
     a.parse(argc, argv);
     tick = std::chrono::milliseconds(tick_ms);

@@ -10,6 +10,8 @@
 // Every measurement runs in a fresh child process (fork, or python3 for
 // asyncio), so peak RSS (ru_maxrss, i.e. VmHWM) belongs to that case alone
 // and no case warms another's allocator. Medians of --runs runs.
+#include "tinyrt/coro.hpp"
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,14 +27,15 @@
 #include <vector>
 
 #include "coro_cases.hpp"
-#include "tinyrt/coro.hpp"
 
 using namespace std::chrono_literals;
 
 namespace bench_coro {
 namespace {
 
-std::int64_t now_ns() { return tinyrt::event_loop::now_ns(); }
+std::int64_t now_ns() {
+    return tinyrt::event_loop::now_ns();
+}
 
 void check(bool ok, const char* what) {
     if (!ok) {
@@ -46,7 +49,9 @@ tinyrt::task<int> sleeper() {
     co_return 1;
 }
 
-tinyrt::task<int> trivial() { co_return 1; }
+tinyrt::task<int> trivial() {
+    co_return 1;
+}
 
 }  // namespace
 
@@ -102,7 +107,9 @@ struct sample {
 };
 
 double cpu_ns_of(const rusage& u) {
-    auto ns = [](timeval t) { return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_usec) * 1e3; };
+    auto ns = [](timeval t) {
+        return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_usec) * 1e3;
+    };
     return ns(u.ru_utime) + ns(u.ru_stime);
 }
 
@@ -120,7 +127,8 @@ std::optional<sample> in_child(const std::function<std::int64_t(long)>& fn, long
         const std::int64_t wall = fn(n);
         rusage after{};
         ::getrusage(RUSAGE_SELF, &after);
-        sample s{static_cast<double>(wall), cpu_ns_of(after) - cpu_ns_of(before), static_cast<double>(after.ru_maxrss)};
+        sample s{static_cast<double>(wall), cpu_ns_of(after) - cpu_ns_of(before),
+                 static_cast<double>(after.ru_maxrss)};
         [[maybe_unused]] ssize_t w = ::write(fds[1], &s, sizeof s);
         ::_exit(0);
     }
@@ -130,19 +138,21 @@ std::optional<sample> in_child(const std::function<std::int64_t(long)>& fn, long
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    if (got != static_cast<ssize_t>(sizeof s) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+    if (got != static_cast<ssize_t>(sizeof s) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return std::nullopt;
     return s;
 }
 
 #ifdef TINYRT_BENCH_PYTHON
 std::optional<sample> python_case(const char* which, long n) {
-    const std::string cmd = std::string(TINYRT_BENCH_PYTHON) + " " + TINYRT_BENCH_ASYNCIO_SCRIPT + " " + which + " " +
-                            std::to_string(n);
+    const std::string cmd = std::string(TINYRT_BENCH_PYTHON) + " " + TINYRT_BENCH_ASYNCIO_SCRIPT +
+                            " " + which + " " + std::to_string(n);
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return std::nullopt;
     sample s{};
     long long wall = 0, cpu = 0, rss = 0;
-    const int matched = std::fscanf(p, "wall_ns=%lld cpu_ns=%lld maxrss_kb=%lld", &wall, &cpu, &rss);
+    const int matched =
+        std::fscanf(p, "wall_ns=%lld cpu_ns=%lld maxrss_kb=%lld", &wall, &cpu, &rss);
     const int rc = ::pclose(p);
     if (matched != 3 || rc != 0) return std::nullopt;
     s.wall_ns = static_cast<double>(wall);
@@ -162,13 +172,15 @@ double median(std::vector<double> v) {
 struct result {
     std::string runtime;
     double sleep_wall_ms = -1, sleep_cpu_ms = -1, bytes_per_sleeper = -1;
-    double spawn_ns = -1, await_ns = -1;          // wall time per operation
-    double spawn_cpu_ns = -1, await_cpu_ns = -1;  // CPU time per operation (robust on a shared machine)
+    double spawn_ns = -1, await_ns = -1;  // wall time per operation
+    double spawn_cpu_ns = -1,
+           await_cpu_ns = -1;  // CPU time per operation (robust on a shared machine)
 };
 
 using runner = std::function<std::optional<sample>(const char* which, long n)>;
 
-result measure(const std::string& name, const runner& run, int runs, long n_sleep, long n_spawn, long n_await) {
+result measure(const std::string& name, const runner& run, int runs, long n_sleep, long n_spawn,
+               long n_await) {
     result r;
     r.runtime = name;
     std::vector<double> wall, cpu, rss_big, rss_one, spawn, await_, spawn_cpu, await_cpu;
@@ -193,7 +205,8 @@ result measure(const std::string& name, const runner& run, int runs, long n_slee
         r.sleep_cpu_ms = median(cpu);
     }
     if (!rss_big.empty() && !rss_one.empty()) {
-        r.bytes_per_sleeper = (median(rss_big) - median(rss_one)) * 1024.0 / static_cast<double>(n_sleep - 1);
+        r.bytes_per_sleeper =
+            (median(rss_big) - median(rss_one)) * 1024.0 / static_cast<double>(n_sleep - 1);
     }
     if (!spawn.empty()) {
         r.spawn_ns = median(spawn);
@@ -207,7 +220,8 @@ result measure(const std::string& name, const runner& run, int runs, long n_slee
     return r;
 }
 
-runner forked(std::int64_t (*sleep)(long), std::int64_t (*spawn)(long), std::int64_t (*await_fn)(long)) {
+runner forked(std::int64_t (*sleep)(long), std::int64_t (*spawn)(long),
+              std::int64_t (*await_fn)(long)) {
     return [=](const char* which, long n) -> std::optional<sample> {
         if (std::strcmp(which, "sleep") == 0) return in_child(sleep, n);
         if (std::strcmp(which, "spawn") == 0) return in_child(spawn, n);
@@ -243,7 +257,9 @@ long arg_long(int argc, char** argv, const char* name, long def) {
 int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--help") == 0) {
-            std::printf("bench_coro [--runs R] [--python-runs R] [--sleepers N] [--ops N] [--profile sleep|spawn|await]\n");
+            std::printf(
+                "bench_coro [--runs R] [--python-runs R] [--sleepers N] [--ops N] [--profile "
+                "sleep|spawn|await]\n");
             return 0;
         }
     }
@@ -268,12 +284,17 @@ int main(int argc, char** argv) {
     }
 
     std::vector<result> results;
-    std::fprintf(stderr, "bench_coro: %d runs each (python: %d), %ld sleepers, %ld ops\n", runs, py_runs, n_sleep, n_ops);
-    results.push_back(measure("tinyrt", forked(bench_coro::tinyrt_sleep, bench_coro::tinyrt_spawn, bench_coro::tinyrt_await),
-                              runs, n_sleep, n_ops, n_ops));
+    std::fprintf(stderr, "bench_coro: %d runs each (python: %d), %ld sleepers, %ld ops\n", runs,
+                 py_runs, n_sleep, n_ops);
+    results.push_back(measure(
+        "tinyrt",
+        forked(bench_coro::tinyrt_sleep, bench_coro::tinyrt_spawn, bench_coro::tinyrt_await), runs,
+        n_sleep, n_ops, n_ops));
 #if TINYRT_BENCH_HAVE_ASIO
-    results.push_back(measure("boost.asio", forked(bench_coro::asio_sleep, bench_coro::asio_spawn, bench_coro::asio_await),
-                              runs, n_sleep, n_ops, n_ops));
+    results.push_back(
+        measure("boost.asio",
+                forked(bench_coro::asio_sleep, bench_coro::asio_spawn, bench_coro::asio_await),
+                runs, n_sleep, n_ops, n_ops));
 #endif
 #ifdef TINYRT_BENCH_PYTHON
     if (py_runs > 0) {
@@ -285,17 +306,22 @@ int main(int argc, char** argv) {
 #endif
 
     const result& base = results.front();
-    std::printf("\nbench_coro: one loop thread; medians; ns/coro = (wall - 10 ms) / sleepers; cpu = user+sys of\n"
-                "the measuring process; ratios (wall) = runtime / tinyrt (higher = tinyrt faster/smaller)\n");
-    std::printf("%-11s %12s %12s %12s %12s %12s %12s %12s %12s | %9s %9s %9s %9s\n", "runtime", "(a) wall ms",
-                "(a) cpu ms", "(a) ns/coro", "(a) B/sleep", "(b) ns/task", "(b) cpu ns", "(c) ns/await",
-                "(c) cpu ns", "wall", "bytes", "spawn", "await");
+    std::printf(
+        "\nbench_coro: one loop thread; medians; ns/coro = (wall - 10 ms) / sleepers; cpu = "
+        "user+sys of\n"
+        "the measuring process; ratios (wall) = runtime / tinyrt (higher = tinyrt "
+        "faster/smaller)\n");
+    std::printf("%-11s %12s %12s %12s %12s %12s %12s %12s %12s | %9s %9s %9s %9s\n", "runtime",
+                "(a) wall ms", "(a) cpu ms", "(a) ns/coro", "(a) B/sleep", "(b) ns/task",
+                "(b) cpu ns", "(c) ns/await", "(c) cpu ns", "wall", "bytes", "spawn", "await");
     for (const result& r : results) {
         std::printf("%-11s", r.runtime.c_str());
         cell(r.sleep_wall_ms, " %12.1f");
         cell(r.sleep_cpu_ms, " %12.1f");
         // Overhead per coroutine, creation to result: wall minus the 10 ms sleep.
-        cell(r.sleep_wall_ms < 0 ? -1 : (r.sleep_wall_ms - 10.0) * 1e6 / static_cast<double>(n_sleep), " %12.0f");
+        cell(r.sleep_wall_ms < 0 ? -1
+                                 : (r.sleep_wall_ms - 10.0) * 1e6 / static_cast<double>(n_sleep),
+             " %12.0f");
         cell(r.bytes_per_sleeper, " %12.0f");
         cell(r.spawn_ns, " %12.1f");
         cell(r.spawn_cpu_ns, " %12.1f");
@@ -308,6 +334,8 @@ int main(int argc, char** argv) {
         ratio(r.await_ns, base.await_ns);
         std::printf("\n");
     }
-    std::printf("targets for tinyrt: (a) < 20 ms wall (< 100 ns/coro), <= 256 B/sleeper; (b) < 75 ns; (c) < 10 ns\n");
+    std::printf(
+        "targets for tinyrt: (a) < 20 ms wall (< 100 ns/coro), <= 256 B/sleeper; (b) < 75 ns; (c) "
+        "< 10 ns\n");
     return 0;
 }

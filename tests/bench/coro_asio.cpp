@@ -18,7 +18,8 @@ namespace bench_coro {
 namespace {
 
 std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
@@ -28,11 +29,14 @@ asio::awaitable<void> sleeper(long& done) {
     ++done;
 }
 
-asio::awaitable<int> trivial() { co_return 1; }
+asio::awaitable<int> trivial() {
+    co_return 1;
+}
 
 asio::awaitable<void> spawn_loop(long n, long& total) {
     auto ex = co_await asio::this_coro::executor;
-    for (long i = 0; i < n; ++i) total += co_await asio::co_spawn(ex, trivial(), asio::use_awaitable);
+    for (long i = 0; i < n; ++i)
+        total += co_await asio::co_spawn(ex, trivial(), asio::use_awaitable);
 }
 
 asio::awaitable<void> await_loop(long n, long& total) {

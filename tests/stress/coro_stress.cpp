@@ -40,7 +40,8 @@ tinyrt::task<int> worker(int kind, int micros, tally& t, tinyrt::async_mutex& m)
             case 0: {
                 const auto start = std::chrono::steady_clock::now();
                 co_await tinyrt::sleep_for(std::chrono::microseconds(micros));
-                if (std::chrono::steady_clock::now() - start < std::chrono::microseconds(micros)) ++t.early;
+                if (std::chrono::steady_clock::now() - start < std::chrono::microseconds(micros))
+                    ++t.early;
                 break;
             }
             case 1:
@@ -87,7 +88,8 @@ TEST_CASE("coro stress: random tasks, cancellations and failures; every task acc
         std::vector<tinyrt::task_handle<int>> hs;
         hs.reserve(static_cast<std::size_t>(n));
         for (long i = 0; i < n; ++i) {
-            hs.push_back(tinyrt::create_task(worker(static_cast<int>(rng() % 4), static_cast<int>(rng() % 2000) + 1, t, m)));
+            hs.push_back(tinyrt::create_task(
+                worker(static_cast<int>(rng() % 4), static_cast<int>(rng() % 2000) + 1, t, m)));
             if (rng() % 8 == 0) co_await tinyrt::sleep_for(0ms);
             if (rng() % 5 == 0) hs[rng() % hs.size()].cancel();
         }

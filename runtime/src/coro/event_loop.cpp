@@ -2,12 +2,13 @@
 // wake-up protocol, tinyrt/coro/task_node.hpp for cancellation.
 #include "tinyrt/coro/event_loop.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <ctime>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
 
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
@@ -54,7 +55,8 @@ event_loop::event_loop() {
 event_loop::~event_loop() {
     // Posted work that never ran (posted after the last run) is dropped, not
     // run on a loop that is going away; its memory is freed.
-    detail::posted_work* w = posted_.exchange(nullptr, detail::acquire);  // pairs with the (seq_cst, so also release) CAS in post()
+    // The acquire pairs with post()'s CAS (seq_cst, hence also a release).
+    detail::posted_work* w = posted_.exchange(nullptr, detail::acquire);  // pairs: CAS in post()
     while (w != nullptr) {
         detail::posted_work* next = w->next;
         if (w->run == &posted_function::invoke) delete static_cast<posted_function*>(w);
@@ -64,7 +66,9 @@ event_loop::~event_loop() {
     ::close(epoll_fd_);
 }
 
-event_loop* event_loop::current() noexcept { return running_loop; }
+event_loop* event_loop::current() noexcept {
+    return running_loop;
+}
 
 std::int64_t event_loop::now_ns() noexcept {
     timespec ts{};
@@ -84,10 +88,12 @@ void event_loop::post(std::function<void()> fn) {
 void event_loop::post(detail::posted_work* work) noexcept {
     // P1: push (Treiber stack). seq_cst on success: it is the P1 of the
     // wake-up protocol, ordered before P2 below.
-    detail::posted_work* head = posted_.load(detail::relaxed);  // only a guess; the CAS validates it
+    detail::posted_work* head = posted_.load(detail::relaxed);  // a guess; the CAS validates it
+    // On failure nothing is published: retry with the fresh head (relaxed).
     do {
         work->next = head;
-    } while (!posted_.compare_exchange_weak(head, work, detail::seq_cst, detail::relaxed));  // failure: retry with the fresh head, nothing published
+    } while (!posted_.compare_exchange_weak(head, work, detail::seq_cst,
+                                            detail::relaxed));  // failure publishes nothing
     // P2: is the loop asleep (or about to be)?
     if (sleeping_.load(detail::seq_cst) && !wake_pending_.exchange(true, detail::seq_cst)) {
         const std::uint64_t one = 1;
@@ -96,7 +102,9 @@ void event_loop::post(detail::posted_work* work) noexcept {
 }
 
 void event_loop::drain_posted() {
-    if (posted_.load(detail::relaxed) == nullptr) return;  // cheap test; the exchange below synchronizes
+    const bool empty =
+        posted_.load(detail::relaxed) == nullptr;  // a hint; the exchange synchronizes
+    if (empty) return;
     detail::posted_work* lifo = posted_.exchange(nullptr, detail::seq_cst);
     // The stack holds the newest first: reverse it to run in posting order.
     detail::posted_work* fifo = nullptr;
@@ -116,8 +124,8 @@ void event_loop::drain_posted() {
 
 // ---- roots ------------------------------------------------------------------
 
-detail::task_node* event_loop::spawn(detail::promise_base* promise, detail::completion_listener* listener,
-                                     std::uint32_t tag) {
+detail::task_node* event_loop::spawn(detail::promise_base* promise,
+                                     detail::completion_listener* listener, std::uint32_t tag) {
     void* mem = detail::frame_allocate(sizeof(detail::task_node));
     auto* node = ::new (mem) detail::task_node;
     node->promise = promise;
@@ -317,10 +325,13 @@ void event_loop::step() {
         run_ready_batch();
         return;
     }
-    if (timers_.empty() && io_waiting_ == 0 && external_waits_ == 0 &&
-        posted_.load(detail::relaxed) == nullptr) {  // a hint only: a post racing with this is caught by the protocol
-        detail::fatal("deadlock: every task is waiting and nothing can wake one "
-              "(no timer, no fd, no thread working for the loop)");
+    // A hint only: a post racing with this load is caught by the wake-up
+    // protocol in wait_for_events, and one already pushed is seen here.
+    const bool nothing_posted = posted_.load(detail::relaxed) == nullptr;  // a hint (see above)
+    if (timers_.empty() && io_waiting_ == 0 && external_waits_ == 0 && nothing_posted) {
+        detail::fatal(
+            "deadlock: every task is waiting and nothing can wake one "
+            "(no timer, no fd, no thread working for the loop)");
     }
     wait_for_events(true);
 }
@@ -358,7 +369,8 @@ void event_loop::wait_for_events(bool may_block) {
         if (events[i].data.u64 == wake_token) {
             std::uint64_t count;
             [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
-            wake_pending_.store(false, detail::seq_cst);  // before the drain in the next step (see post())
+            wake_pending_.store(false,
+                                detail::seq_cst);  // before the drain in the next step (see post())
             continue;
         }
         handle_fd_event(static_cast<int>(events[i].data.u64), events[i].events);

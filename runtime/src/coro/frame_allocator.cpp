@@ -3,8 +3,8 @@
 
 #include <array>
 #include <mutex>
-#include <utility>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace tinyrt::detail {
@@ -59,7 +59,8 @@ struct thread_carver {
     thread_carver() { static_cast<void>(registry()); }  // the registry outlives every carver
     ~thread_carver() {
         for (std::size_t cls = 0; cls < frame_class_count; ++cls) {
-            if (frame_free_block* head = std::exchange(frame_lists.heads[cls], nullptr)) registry().donate(cls, head);
+            if (frame_free_block* head = std::exchange(frame_lists.heads[cls], nullptr))
+                registry().donate(cls, head);
         }
     }
 };
@@ -93,6 +94,8 @@ void* frame_allocate_slow(std::size_t size) {
     return list;
 }
 
-void frame_deallocate_large(void* block) noexcept { ::operator delete(block); }
+void frame_deallocate_large(void* block) noexcept {
+    ::operator delete(block);
+}
 
 }  // namespace tinyrt::detail

@@ -2,9 +2,10 @@
 // tinyrt/coro/io_wait.hpp).
 #include "tinyrt/coro/io_wait.hpp"
 
+#include <sys/epoll.h>
+
 #include <cerrno>
 #include <utility>
-#include <sys/epoll.h>
 
 #include "tinyrt/coro/event_loop.hpp"
 
@@ -20,7 +21,8 @@ void event_loop::add_io_waiter(detail::io_waiter* w) {
     if (fd >= fds_.size()) fds_.resize(fd + 1);
     fd_slot& slot = fds_[fd];
     detail::io_waiter*& place = (w->interest == readable_bit) ? slot.reader : slot.writer;
-    if (place != nullptr) detail::fatal("wait_ready: two tasks wait on the same fd in the same direction");
+    if (place != nullptr)
+        detail::fatal("wait_ready: two tasks wait on the same fd in the same direction");
     place = w;
     ++io_waiting_;
     ++stats_.io_waits;

@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <new>
 
 #include "tinyrt/coro.hpp"
@@ -38,8 +38,12 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
 #endif
 
 using namespace std::chrono_literals;
@@ -47,7 +51,9 @@ using namespace std::chrono_literals;
 #if COUNTING_NEW
 namespace {
 
-tinyrt::task<int> leaf(int n) { co_return n + 1; }
+tinyrt::task<int> leaf(int n) {
+    co_return n + 1;
+}
 
 tinyrt::task<int> middle(int n) {
     int a = co_await leaf(n);

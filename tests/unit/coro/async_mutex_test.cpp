@@ -26,7 +26,9 @@ tinyrt::task<void> bump_locked(std::array<int, 4>& l, tinyrt::async_mutex& m) {
     for (auto& v : l) v = co_await inc(v);
 }
 
-int total(const std::array<int, 4>& l) { return l[0] + l[1] + l[2] + l[3]; }
+int total(const std::array<int, 4>& l) {
+    return l[0] + l[1] + l[2] + l[3];
+}
 
 }  // namespace
 
@@ -56,11 +58,12 @@ TEST_CASE("async_mutex: waiters get it in FIFO order") {
         co_await m.lock();
         std::vector<tinyrt::task_handle<void>> hs;
         for (int i = 0; i < 10; ++i) {
-            hs.push_back(tinyrt::create_task([](int id, tinyrt::async_mutex& mx, std::vector<int>& out) -> tinyrt::task<void> {
-                co_await mx.lock();
-                out.push_back(id);
-                mx.unlock();
-            }(i, m, order)));
+            hs.push_back(tinyrt::create_task(
+                [](int id, tinyrt::async_mutex& mx, std::vector<int>& out) -> tinyrt::task<void> {
+                    co_await mx.lock();
+                    out.push_back(id);
+                    mx.unlock();
+                }(i, m, order)));
         }
         co_await tinyrt::sleep_for(1ms);  // all queued
         m.unlock();

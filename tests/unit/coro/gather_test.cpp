@@ -91,11 +91,12 @@ TEST_CASE("gather: the first error propagates after the others are cancelled") {
     auto main = [&]() -> tinyrt::task<void> {
         const auto start = clk::now();
         std::vector<tinyrt::task<int>> ts;
-        ts.push_back(counted_sleep(1ms, counts));   // finishes before the failure
+        ts.push_back(counted_sleep(1ms, counts));  // finishes before the failure
         ts.push_back(fail_after(5ms));
-        ts.push_back(counted_sleep(1h, counts));    // cancelled
-        ts.push_back(counted_sleep(1h, counts));    // cancelled
-        CHECK_THROWS_WITH_AS(co_await tinyrt::gather(std::move(ts)), "child failed", std::runtime_error);
+        ts.push_back(counted_sleep(1h, counts));  // cancelled
+        ts.push_back(counted_sleep(1h, counts));  // cancelled
+        CHECK_THROWS_WITH_AS(co_await tinyrt::gather(std::move(ts)), "child failed",
+                             std::runtime_error);
         CHECK(clk::now() - start < 10min);
         CHECK(counts.finished == 1);
         CHECK(counts.cancelled == 2);  // both finished their cancellation before gather rethrew
@@ -141,7 +142,8 @@ TEST_CASE("wait_for: a fast task gives its value, a slow one times out after bei
     auto main = [&]() -> tinyrt::task<void> {
         CHECK(co_await tinyrt::wait_for(g(1, 1ms), 1h) == 2);
         const auto start = clk::now();
-        CHECK_THROWS_AS(co_await tinyrt::wait_for(counted_sleep(1h, counts), 5ms), tinyrt::timeout_error);
+        CHECK_THROWS_AS(co_await tinyrt::wait_for(counted_sleep(1h, counts), 5ms),
+                        tinyrt::timeout_error);
         const auto took = clk::now() - start;
         CHECK(took >= 5ms);
         CHECK(took < 10min);

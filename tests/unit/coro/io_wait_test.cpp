@@ -1,9 +1,9 @@
 // wait_ready on pipes: readiness, both directions, hang-up, cancellation.
 #include <doctest/doctest.h>
-
-#include <chrono>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include "tinyrt/coro.hpp"
 

@@ -30,10 +30,11 @@ TEST_CASE("sleep: equal deadlines fire in the order they were set") {
         const auto when = clk::now() + 2ms;
         std::vector<tinyrt::task_handle<void>> hs;
         for (int i = 0; i < 50; ++i) {
-            hs.push_back(tinyrt::create_task([](int id, clk::time_point t, std::vector<int>& out) -> tinyrt::task<void> {
-                co_await tinyrt::sleep_until(t);
-                out.push_back(id);
-            }(i, when, order)));
+            hs.push_back(tinyrt::create_task(
+                [](int id, clk::time_point t, std::vector<int>& out) -> tinyrt::task<void> {
+                    co_await tinyrt::sleep_until(t);
+                    out.push_back(id);
+                }(i, when, order)));
         }
         for (auto& h : hs) co_await h;
     };

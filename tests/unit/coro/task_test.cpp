@@ -1,14 +1,14 @@
 // task<T>, run, create_task: smoke -> values and errors -> laziness -> deep
 // chains -> nothing left alive.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <cstdio>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tinyrt/coro.hpp"
 
@@ -16,7 +16,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-tinyrt::task<int> add_one(int n) { co_return n + 1; }
+tinyrt::task<int> add_one(int n) {
+    co_return n + 1;
+}
 
 tinyrt::task<int> twice_plus_two(int n) {
     int a = co_await add_one(n);
@@ -190,7 +192,8 @@ TEST_CASE("run: a deadlock is reported with a message, not a hang") {
     ::close(fds[1]);
     std::string err;
     char buf[256];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) err.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        err.append(buf, static_cast<std::size_t>(n));
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);

@@ -1,13 +1,13 @@
 // timer_queue on its own: order by deadline, FIFO for equal deadlines, the
 // sorted run and the heap together, lazy cancellation and compaction.
+#include "tinyrt/coro/timer_queue.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include "tinyrt/coro/timer_queue.hpp"
 
 namespace {
 
@@ -73,7 +73,8 @@ TEST_CASE("timer_queue: cancelled timers never fire; tombstones are compacted aw
     // Cancelling twice, or a popped timer, is harmless.
     q.cancel(&ps[1]);
     std::vector<int> fired;
-    while (tinyrt::detail::timer_node* n = q.pop_expired(1'000'000)) fired.push_back(static_cast<probe*>(n)->id);
+    while (tinyrt::detail::timer_node* n = q.pop_expired(1'000'000))
+        fired.push_back(static_cast<probe*>(n)->id);
     REQUIRE(fired.size() == 500);
     for (int id : fired) CHECK(id % 2 == 0);
     CHECK(q.empty());

@@ -34,39 +34,40 @@ TEST_CASE("to_thread: the result comes back on the loop thread") {
 TEST_CASE("to_thread: an exception in the function reaches the awaiter") {
     tinyrt::pool pool{{.workers = 1}};
     auto main = [&]() -> tinyrt::task<void> {
-        CHECK_THROWS_WITH_AS(co_await tinyrt::to_thread(pool, []() -> int { throw std::runtime_error("in worker"); }),
+        CHECK_THROWS_WITH_AS(co_await tinyrt::to_thread(
+                                 pool, []() -> int { throw std::runtime_error("in worker"); }),
                              "in worker", std::runtime_error);
     };
     tinyrt::run(main());
 }
 
 TEST_CASE("to_thread: many round trips at once, while other tasks run (1, 2, 4 workers)") {
-  for (unsigned workers : {1u, 2u, 4u}) {
-    CAPTURE(workers);
-    tinyrt::pool pool{{.workers = workers}};
-    int ticks = 0;
-    auto main = [&]() -> tinyrt::task<long> {
-        auto ticker = tinyrt::create_task([](int& t) -> tinyrt::task<void> {
-            for (int i = 0; i < 5; ++i) {
-                co_await tinyrt::sleep_for(0ms);
-                ++t;
+    for (unsigned workers : {1u, 2u, 4u}) {
+        CAPTURE(workers);
+        tinyrt::pool pool{{.workers = workers}};
+        int ticks = 0;
+        auto main = [&]() -> tinyrt::task<long> {
+            auto ticker = tinyrt::create_task([](int& t) -> tinyrt::task<void> {
+                for (int i = 0; i < 5; ++i) {
+                    co_await tinyrt::sleep_for(0ms);
+                    ++t;
+                }
+            }(ticks));
+            std::vector<tinyrt::task<int>> ts;
+            for (int i = 0; i < 200; ++i) {
+                ts.push_back([](tinyrt::pool& p, int n) -> tinyrt::task<int> {
+                    co_return co_await tinyrt::to_thread(p, [n] { return n * 2; });
+                }(pool, i));
             }
-        }(ticks));
-        std::vector<tinyrt::task<int>> ts;
-        for (int i = 0; i < 200; ++i) {
-            ts.push_back([](tinyrt::pool& p, int n) -> tinyrt::task<int> {
-                co_return co_await tinyrt::to_thread(p, [n] { return n * 2; });
-            }(pool, i));
-        }
-        auto r = co_await tinyrt::gather(std::move(ts));
-        co_await ticker;
-        long sum = 0;
-        for (int v : r) sum += v;
-        co_return sum;
-    };
-    CHECK(tinyrt::run(main()) == 2L * (199 * 200 / 2));
-    CHECK(ticks == 5);
-  }
+            auto r = co_await tinyrt::gather(std::move(ts));
+            co_await ticker;
+            long sum = 0;
+            for (int v : r) sum += v;
+            co_return sum;
+        };
+        CHECK(tinyrt::run(main()) == 2L * (199 * 200 / 2));
+        CHECK(ticks == 5);
+    }
 }
 
 TEST_CASE("to_thread: a cancel while the function runs is delivered when it returns") {
@@ -74,7 +75,8 @@ TEST_CASE("to_thread: a cancel while the function runs is delivered when it retu
     std::atomic<bool> release{false};
     std::atomic<bool> finished{false};
     auto main = [&]() -> tinyrt::task<void> {
-        auto h = tinyrt::create_task([](tinyrt::pool& p, std::atomic<bool>& go, std::atomic<bool>& fin) -> tinyrt::task<int> {
+        auto h = tinyrt::create_task([](tinyrt::pool& p, std::atomic<bool>& go,
+                                        std::atomic<bool>& fin) -> tinyrt::task<int> {
             co_return co_await tinyrt::to_thread(p, [&go, &fin] {
                 while (!go.load()) std::this_thread::yield();
                 fin.store(true);
@@ -90,7 +92,8 @@ TEST_CASE("to_thread: a cancel while the function runs is delivered when it retu
     tinyrt::run(main());
 }
 
-TEST_CASE("post: several threads post to a running loop; every item runs once, on the loop thread") {
+TEST_CASE(
+    "post: several threads post to a running loop; every item runs once, on the loop thread") {
     constexpr int threads = 4;
     constexpr int per_thread = 2000;
     tinyrt::event_loop loop;
@@ -126,7 +129,8 @@ TEST_CASE("post: several threads post to a running loop; every item runs once, o
 TEST_CASE("post: a post wakes a loop that is asleep with nothing else to do") {
     tinyrt::event_loop loop;
     auto main = [&]() -> tinyrt::task<void> {
-        auto sleeper = tinyrt::create_task([]() -> tinyrt::task<void> { co_await tinyrt::sleep_for(1h); }());
+        auto sleeper =
+            tinyrt::create_task([]() -> tinyrt::task<void> { co_await tinyrt::sleep_for(1h); }());
         std::thread poster([&] {
             // The loop is (or soon will be) blocked in epoll_wait for an
             // hour; only the eventfd write can get this item run.

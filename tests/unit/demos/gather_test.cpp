@@ -59,7 +59,8 @@ TEST_CASE("gather demo: the notebook's lines, in order") {
     CHECK(lazy[1] == "nada executou: 0 linhas impressas por f");
     CHECK(section(lines, "create_task(g(1)), create_task(g(2))") ==
           v{"inicio: 1", "inicio: 2", "fim: 1", "fim: 2", "resultado: (2, 3)"});
-    CHECK(section(lines, "gather(g(1), g(2))") == v{"inicio: 1", "inicio: 2", "fim: 1", "fim: 2", "[2, 3]"});
+    CHECK(section(lines, "gather(g(1), g(2))") ==
+          v{"inicio: 1", "inicio: 2", "fim: 1", "fim: 2", "[2, 3]"});
 }
 
 TEST_CASE("gather demo: sequential awaits take about twice as long as create_task and gather") {

@@ -87,8 +87,12 @@ private:
         bool cancelled = false;
     };
 
-    waiter* tail() const noexcept { return state_ > locked ? reinterpret_cast<waiter*>(state_) : nullptr; }
-    void set_tail(waiter* w) noexcept { state_ = w != nullptr ? reinterpret_cast<std::uintptr_t>(w) : locked; }
+    waiter* tail() const noexcept {
+        return state_ > locked ? reinterpret_cast<waiter*>(state_) : nullptr;
+    }
+    void set_tail(waiter* w) noexcept {
+        state_ = w != nullptr ? reinterpret_cast<std::uintptr_t>(w) : locked;
+    }
 
     void enqueue(waiter* w) noexcept {
         w->prev = tail();
@@ -193,8 +197,12 @@ private:
     async_mutex* mutex_;
 };
 
-inline async_mutex::lock_awaiter async_mutex::lock() noexcept { return lock_awaiter{*this}; }
-inline async_mutex::scoped_lock_awaiter async_mutex::scoped_lock() noexcept { return scoped_lock_awaiter{*this}; }
+inline async_mutex::lock_awaiter async_mutex::lock() noexcept {
+    return lock_awaiter{*this};
+}
+inline async_mutex::scoped_lock_awaiter async_mutex::scoped_lock() noexcept {
+    return scoped_lock_awaiter{*this};
+}
 
 inline void async_mutex::unlock() noexcept {
     if (state_ == unlocked) detail::fatal("async_mutex::unlock of a mutex that is not locked");

@@ -77,7 +77,8 @@ public:
         bool await_ready() const noexcept { return node_->has(detail::task_done); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
             event_loop& loop = detail::loop_for("co_await task_handle");
-            if (node_->listener != nullptr) detail::fatal("a task_handle is awaited by two tasks at once");
+            if (node_->listener != nullptr)
+                detail::fatal("a task_handle is awaited by two tasks at once");
             if (!loop.park(h, this)) {
                 // Cancelled before suspending: pass it on to the awaited task
                 // (it is what the awaiter is blocked on), then wait for it.
@@ -95,7 +96,8 @@ public:
         T await_resume() { return detail::take_result<T>(node_); }
 
     private:
-        static std::coroutine_handle<> finished(detail::completion_listener* self, detail::task_node*) noexcept {
+        static std::coroutine_handle<> finished(detail::completion_listener* self,
+                                                detail::task_node*) noexcept {
             auto* me = &static_cast<awaiter&>(*self);
             return detail::resume_waiter(me->waiter_, me->resume_at_);
         }

@@ -45,7 +45,9 @@ struct frame_thread_lists {
 };
 extern thread_local constinit frame_thread_lists frame_lists;
 
-inline std::size_t frame_class_of(std::size_t size) noexcept { return (size + frame_granule - 1) / frame_granule - 1; }
+inline std::size_t frame_class_of(std::size_t size) noexcept {
+    return (size + frame_granule - 1) / frame_granule - 1;
+}
 
 void* frame_allocate_slow(std::size_t size);
 void frame_deallocate_large(void* block) noexcept;
@@ -82,6 +84,8 @@ inline void frame_deallocate(void* block, std::size_t size) noexcept {
 // Blocks allocated minus blocks freed by the calling thread. Tests use it to
 // prove that nothing is left alive; it is per thread, so compare it on the
 // thread that both created and finished the frames (the loop thread).
-inline std::int64_t frame_live_blocks() noexcept { return frame_lists.live; }
+inline std::int64_t frame_live_blocks() noexcept {
+    return frame_lists.live;
+}
 
 }  // namespace tinyrt::detail

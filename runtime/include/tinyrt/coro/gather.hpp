@@ -18,9 +18,9 @@
 #pragma once
 
 #include <array>
-#include <optional>
 #include <coroutine>
 #include <cstddef>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -49,7 +49,8 @@ gathered_t<T> take_gathered(task_node* node) {
 template <typename... Ts>
 class gather_tuple_awaiter : private group_waiter {
 public:
-    explicit gather_tuple_awaiter(task<Ts>&&... ts) : group_waiter(false), tasks_(std::move(ts)...) {}
+    explicit gather_tuple_awaiter(task<Ts>&&... ts)
+        : group_waiter(false), tasks_(std::move(ts)...) {}
     ~gather_tuple_awaiter() {
         for (task_node* n : nodes_) {
             if (n != nullptr) release_root(n);
@@ -70,7 +71,9 @@ public:
 private:
     template <std::size_t... I>
     void spawn_all(event_loop& loop, std::index_sequence<I...>) {
-        ((nodes_[I] = spawn_task(loop, std::move(std::get<I>(tasks_)), this, static_cast<std::uint32_t>(I))), ...);
+        ((nodes_[I] = spawn_task(loop, std::move(std::get<I>(tasks_)), this,
+                                 static_cast<std::uint32_t>(I))),
+         ...);
     }
     template <std::size_t... I>
     std::tuple<gathered_t<Ts>...> collect(std::index_sequence<I...>) {
@@ -86,11 +89,13 @@ class gather_vector_awaiter : private group_waiter {
     // Results land here as children finish (harvest), in argument order.
     // Default-constructible T: the final vector itself; otherwise optionals
     // moved into it at the end.
-    static constexpr bool direct = std::is_default_constructible_v<T> && std::is_move_assignable_v<T>;
+    static constexpr bool direct =
+        std::is_default_constructible_v<T> && std::is_move_assignable_v<T>;
     using slot_type = std::conditional_t<direct, T, std::optional<T>>;
 
 public:
-    explicit gather_vector_awaiter(std::vector<task<T>>&& ts) : group_waiter(false), tasks_(std::move(ts)) {
+    explicit gather_vector_awaiter(std::vector<task<T>>&& ts)
+        : group_waiter(false), tasks_(std::move(ts)) {
         if constexpr (!std::is_void_v<T>) this->harvest_ = &harvest;
     }
     ~gather_vector_awaiter() {
@@ -104,7 +109,8 @@ public:
         event_loop& loop = loop_for("gather");
         nodes_.reserve(tasks_.size());
         for (std::size_t i = 0; i < tasks_.size(); ++i) {
-            nodes_.push_back(spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
+            nodes_.push_back(
+                spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
         }
         if constexpr (!std::is_void_v<T>) results_.resize(tasks_.size());
         std::vector<task<T>>().swap(tasks_);  // the nodes own the frames now

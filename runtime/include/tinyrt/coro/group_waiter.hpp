@@ -45,7 +45,8 @@ protected:
 
     // Step 1, after the subclass spawned `count` children into `nodes`.
     // Returns what await_suspend returns.
-    bool park(event_loop& loop, std::coroutine_handle<> h, task_node** nodes, std::size_t count) noexcept {
+    bool park(event_loop& loop, std::coroutine_handle<> h, task_node** nodes,
+              std::size_t count) noexcept {
         nodes_ = nodes;
         count_ = count;
         remaining_ = count;
@@ -71,7 +72,8 @@ protected:
     std::size_t first_done() const noexcept { return first_done_; }
 
 private:
-    static std::coroutine_handle<> child_done(completion_listener* self, task_node* child) noexcept {
+    static std::coroutine_handle<> child_done(completion_listener* self,
+                                              task_node* child) noexcept {
         auto* me = &static_cast<group_waiter&>(*self);
         // The child finished: keep the node (its result) for await_resume;
         // completion_listener cleared, so it is ours to free.

@@ -29,7 +29,8 @@ namespace tinyrt {
 
 class sleep_awaiter : private detail::cancel_hook, private detail::timer_node {
 public:
-    explicit sleep_awaiter(std::int64_t deadline_ns, bool relative) noexcept : when_(deadline_ns), relative_(relative) {
+    explicit sleep_awaiter(std::int64_t deadline_ns, bool relative) noexcept
+        : when_(deadline_ns), relative_(relative) {
         this->cancel = &on_cancel;
         this->fire = &on_fire;
     }
@@ -92,7 +93,8 @@ template <typename Rep, typename Period>
 
 // Suspends the calling task until the steady clock reaches `t`.
 template <typename Duration>
-[[nodiscard]] sleep_awaiter sleep_until(std::chrono::time_point<std::chrono::steady_clock, Duration> t) noexcept {
+[[nodiscard]] sleep_awaiter sleep_until(
+    std::chrono::time_point<std::chrono::steady_clock, Duration> t) noexcept {
     const auto ns = std::chrono::ceil<std::chrono::nanoseconds>(t.time_since_epoch()).count();
     return sleep_awaiter{static_cast<std::int64_t>(ns), false};
 }

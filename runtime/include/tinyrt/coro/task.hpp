@@ -46,7 +46,9 @@ namespace detail {
 class promise_base {
 public:
     static void* operator new(std::size_t size) { return frame_allocate(size); }
-    static void operator delete(void* frame, std::size_t size) noexcept { frame_deallocate(frame, size); }
+    static void operator delete(void* frame, std::size_t size) noexcept {
+        frame_deallocate(frame, size);
+    }
 
     std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -81,14 +83,24 @@ public:
 #endif
     }
 
-    void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
+    void set_continuation(std::coroutine_handle<> c) noexcept {
+        continuation_ = c;
+    }
     // This promise's own frame, so that a root node can hold just the
     // promise and still destroy the frame. Recorded when the task becomes a
     // root (spawn_task), not for every nested task: one store less per await.
-    std::coroutine_handle<> frame() const noexcept { return self_; }
-    void set_frame(std::coroutine_handle<> self) noexcept { self_ = self; }
-    void set_root(task_node* node) noexcept { root_ = node; }
-    task_node* root() const noexcept { return root_; }
+    std::coroutine_handle<> frame() const noexcept {
+        return self_;
+    }
+    void set_frame(std::coroutine_handle<> self) noexcept {
+        self_ = self;
+    }
+    void set_root(task_node* node) noexcept {
+        root_ = node;
+    }
+    task_node* root() const noexcept {
+        return root_;
+    }
     bool failed() const noexcept {
 #if TINYRT_EXCEPTIONS
         return error_ != nullptr;
@@ -108,7 +120,8 @@ public:
         } catch (const std::exception& e) {
             std::fprintf(stderr, "tinyrt: a task failed and nobody awaited it: %s\n", e.what());
         } catch (...) {
-            std::fprintf(stderr, "tinyrt: a task failed and nobody awaited it (not a std::exception)\n");
+            std::fprintf(stderr,
+                         "tinyrt: a task failed and nobody awaited it (not a std::exception)\n");
         }
 #endif
     }
@@ -139,7 +152,7 @@ public:
     task<T> get_return_object() noexcept;
 
     template <typename U>
-        requires std::is_convertible_v<U&&, T>
+    requires std::is_convertible_v<U&&, T>
     void return_value(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
         ::new (static_cast<void*>(std::addressof(value_))) T(std::forward<U>(v));
         has_value_ = true;
@@ -236,7 +249,8 @@ inline task<void> promise<void>::get_return_object() noexcept {
 
 // Turns a task into a root on `loop`: the node owns the frame from now on.
 template <typename T>
-task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listener, std::uint32_t tag = 0) {
+task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listener,
+                      std::uint32_t tag = 0) {
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");
     h.promise().set_frame(h);

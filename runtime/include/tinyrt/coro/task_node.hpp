@@ -52,15 +52,15 @@ enum task_flags : std::uint32_t {
 };
 
 struct task_node {
-    task_node* next = nullptr;              // ready-queue link
-    task_node* live_prev = nullptr;         // the loop's list of unfinished roots
-    task_node* live_next = nullptr;         //   (run() cancels them at the end)
-    promise_base* promise = nullptr;        // the root frame's promise (owned; null once destroyed)
-    std::coroutine_handle<> resume_point;   // the innermost suspended frame of the chain
-    cancel_hook* hook = nullptr;            // where it is parked, if it is
+    task_node* next = nullptr;             // ready-queue link
+    task_node* live_prev = nullptr;        // the loop's list of unfinished roots
+    task_node* live_next = nullptr;        //   (run() cancels them at the end)
+    promise_base* promise = nullptr;       // the root frame's promise (owned; null once destroyed)
+    std::coroutine_handle<> resume_point;  // the innermost suspended frame of the chain
+    cancel_hook* hook = nullptr;           // where it is parked, if it is
     completion_listener* listener = nullptr;
     std::uint32_t flags = 0;
-    std::uint32_t tag = 0;                  // the listener's index for it (gather, when_any)
+    std::uint32_t tag = 0;  // the listener's index for it (gather, when_any)
 
     bool has(std::uint32_t f) const noexcept { return (flags & f) != 0; }
 };

@@ -220,8 +220,8 @@ private:
         dead_ = 0;
     }
 
-    ring<entry> run_;            // sorted by (deadline, seq)
-    std::vector<entry> heap_;    // min-heap by (deadline, seq)
+    ring<entry> run_;          // sorted by (deadline, seq)
+    std::vector<entry> heap_;  // min-heap by (deadline, seq)
     std::vector<timer_node*> slots_;
     std::vector<std::uint32_t> free_slots_;
     std::uint64_t next_seq_ = 0;

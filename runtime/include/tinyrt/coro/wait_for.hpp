@@ -32,7 +32,8 @@ namespace detail {
 template <typename T>
 class wait_for_awaiter : private completion_listener, private cancel_hook, private timer_node {
 public:
-    wait_for_awaiter(task<T>&& t, std::int64_t timeout_ns) : task_(std::move(t)), timeout_ns_(timeout_ns) {
+    wait_for_awaiter(task<T>&& t, std::int64_t timeout_ns)
+        : task_(std::move(t)), timeout_ns_(timeout_ns) {
         this->on_done = &finished;
         this->cancel = &on_cancel;
         this->fire = &on_fire;
@@ -95,7 +96,8 @@ private:
 // Awaitable: the task's result if it finishes within `timeout`, else
 // timeout_error (after the task has been cancelled and has finished).
 template <typename T, typename Rep, typename Period>
-[[nodiscard]] detail::wait_for_awaiter<T> wait_for(task<T> t, std::chrono::duration<Rep, Period> timeout) {
+[[nodiscard]] detail::wait_for_awaiter<T> wait_for(task<T> t,
+                                                   std::chrono::duration<Rep, Period> timeout) {
     const auto ns = std::chrono::ceil<std::chrono::nanoseconds>(timeout).count();
     return detail::wait_for_awaiter<T>{std::move(t), ns > 0 ? static_cast<std::int64_t>(ns) : 0};
 }

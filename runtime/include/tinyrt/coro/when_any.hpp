@@ -33,7 +33,8 @@ namespace detail {
 template <typename T>
 class when_any_awaiter : private group_waiter {
 public:
-    explicit when_any_awaiter(std::vector<task<T>>&& ts) : group_waiter(true), tasks_(std::move(ts)) {
+    explicit when_any_awaiter(std::vector<task<T>>&& ts)
+        : group_waiter(true), tasks_(std::move(ts)) {
         if (tasks_.empty()) fatal("when_any of no tasks");
     }
     ~when_any_awaiter() {
@@ -45,7 +46,8 @@ public:
         event_loop& loop = loop_for("when_any");
         nodes_.reserve(tasks_.size());
         for (std::size_t i = 0; i < tasks_.size(); ++i) {
-            nodes_.push_back(spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
+            nodes_.push_back(
+                spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
         }
         std::vector<task<T>>().swap(tasks_);
         return park(loop, h, nodes_.data(), nodes_.size());
@@ -76,8 +78,8 @@ template <typename T>
 
 // The same for tasks given as arguments (all of one result type).
 template <typename T, typename... More>
-    requires(std::is_same_v<task<T>, More> && ...)
-[[nodiscard]] detail::when_any_awaiter<T> when_any(task<T> first, More... more) {
+requires(std::is_same_v<task<T>, More>&&...)
+    [[nodiscard]] detail::when_any_awaiter<T> when_any(task<T> first, More... more) {
     std::vector<task<T>> ts;
     ts.reserve(1 + sizeof...(More));
     ts.push_back(std::move(first));
