@@ -1,9 +1,13 @@
 // Waiting inside workers: join() and task_group::wait() run other tasks
-// instead of blocking, so nested fork-join works on one worker.
+// instead of blocking, so nested fork-join works on one worker; failures
+// reach whoever waits, or stderr when nobody does.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "tinyrt/sched.hpp"
@@ -132,4 +136,27 @@ TEST_CASE("a spawn whose closure cannot be copied fails cleanly and the pool goe
     CHECK_THROWS_WITH_AS(g.spawn(f), "copy failed", std::runtime_error);
     g.wait();  // nothing was counted for the failed spawn
     CHECK(pool.spawn([] { return 5; }).join() == 5);
+}
+
+TEST_CASE("a detached task that fails is reported on stderr, not dropped silently") {
+    // Capture stderr in a pipe for the duration of the pool.
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::fflush(stderr);
+    int saved = ::dup(2);
+    REQUIRE(::dup2(fds[1], 2) == 2);
+    {
+        tinyrt::pool pool{{.workers = 1}};
+        pool.spawn([]() -> int { throw std::runtime_error("nobody joins me"); });  // dropped
+    }  // the destructor runs the task
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    ::close(fds[1]);
+    std::string text;
+    char buf[256];
+    ssize_t n;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    CHECK(text.find("tinyrt: a detached task failed: nobody joins me") != std::string::npos);
 }
