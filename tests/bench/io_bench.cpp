@@ -8,6 +8,10 @@
 // Each run: C connections each keep one M-byte message in flight (send,
 // wait for the whole echo, send again) for D seconds after a short warm-up;
 // the result is completed round trips per second. Medians over R runs.
+// The server thread's own CPU time (getrusage RUSAGE_THREAD) divided by the
+// round trips it served splits the cost into user time (the runtime: loop,
+// coroutines, wrappers) and system time (the kernel's TCP and epoll), which
+// shows what the runtime itself costs when the total is kernel-bound.
 //
 // Usage: bench_io [--connections C] [--bytes M] [--seconds D] [--runs R]
 #include <netinet/in.h>
@@ -86,9 +90,14 @@ struct connection {
     int received = 0;  // bytes of the current echo received so far
 };
 
+struct load_result {
+    double rate = 0;      // round trips per second in the measured window
+    long long total = 0;  // round trips over the whole run, warm-up included
+};
+
 // Drives `s.connections` clients against 127.0.0.1:port; returns round trips
 // per second measured over s.seconds after a warm-up of a fifth of that.
-double generate_load(std::uint16_t port, const settings& s) {
+load_result generate_load(std::uint16_t port, const settings& s) {
     int ep = ::epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) die("epoll_create1");
     std::vector<connection> conns(static_cast<std::size_t>(s.connections));
@@ -117,7 +126,7 @@ double generate_load(std::uint16_t port, const settings& s) {
     const auto start = clock::now();
     const auto measure_from = start + std::chrono::duration<double>(s.seconds / 5);
     const auto end = measure_from + std::chrono::duration<double>(s.seconds);
-    long long completed = 0;
+    long long completed = 0, total = 0;
     bool measuring = false;
     std::vector<epoll_event> events(conns.size());
     char buf[65536];
@@ -140,22 +149,39 @@ double generate_load(std::uint16_t port, const settings& s) {
             if (c.received < s.bytes) continue;
             c.received = 0;
             ++completed;
+            ++total;
             if (::send(c.fd, message.data(), message.size(), MSG_NOSIGNAL) != s.bytes) die("send");
         }
     }
     const double elapsed = std::chrono::duration<double>(clock::now() - measure_from).count();
     for (auto& c : conns) ::close(c.fd);  // the servers' echo tasks see end of stream and finish
     ::close(ep);
-    return static_cast<double>(completed) / elapsed;
+    return {static_cast<double>(completed) / elapsed, total};
 }
 
-double run_once(void (*server)(int, const std::function<void(std::uint16_t)>&), const settings& s) {
+struct run_result {
+    double rate = 0;     // round trips per second
+    double user_ns = 0;  // server thread's user CPU per round trip
+    double sys_ns = 0;   // server thread's system CPU per round trip
+};
+
+double ns_of(const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) * 1e9 + static_cast<double>(tv.tv_usec) * 1e3;
+}
+
+run_result run_once(void (*server)(int, const std::function<void(std::uint16_t)>&),
+                    const settings& s) {
     std::promise<std::uint16_t> bound;
     std::future<std::uint16_t> port = bound.get_future();
-    std::thread t([&] { server(s.connections, [&](std::uint16_t p) { bound.set_value(p); }); });
-    double rate = generate_load(port.get(), s);
+    rusage usage{};
+    std::thread t([&] {
+        server(s.connections, [&](std::uint16_t p) { bound.set_value(p); });
+        ::getrusage(RUSAGE_THREAD, &usage);  // this thread's CPU: the server's own
+    });
+    load_result load = generate_load(port.get(), s);
     t.join();
-    return rate;
+    const double n = static_cast<double>(std::max(load.total, 1LL));
+    return {load.rate, ns_of(usage.ru_utime) / n, ns_of(usage.ru_stime) / n};
 }
 
 double median(std::vector<double> v) {
@@ -205,19 +231,28 @@ int main(int argc, char** argv) {
         "runs,\n"
         "one server thread each, same epoll load generator on a second thread\n\n",
         s.connections, s.bytes, s.seconds, s.runs);
-    std::vector<double> tinyrt_rates, asio_rates;
+    std::vector<double> tinyrt_rates, asio_rates, tinyrt_user, asio_user, tinyrt_sys, asio_sys;
     for (int r = 0; r < s.runs; ++r) {
-        tinyrt_rates.push_back(run_once(&run_tinyrt_echo_server, s));
+        run_result one = run_once(&run_tinyrt_echo_server, s);
+        tinyrt_rates.push_back(one.rate);
+        tinyrt_user.push_back(one.user_ns);
+        tinyrt_sys.push_back(one.sys_ns);
 #if TINYRT_BENCH_HAVE_ASIO
-        asio_rates.push_back(run_once(&bench_io::run_asio_echo_server, s));
+        run_result peer = run_once(&bench_io::run_asio_echo_server, s);
+        asio_rates.push_back(peer.rate);
+        asio_user.push_back(peer.user_ns);
+        asio_sys.push_back(peer.sys_ns);
 #endif
     }
     const double t = median(tinyrt_rates);
-    std::printf("%-34s %14s\n", "server", "round trips/s");
-    std::printf("%-34s %14.0f\n", "tinyrt loop (tcp_stream)", t);
+    std::printf("%-34s %14s %18s %17s\n", "server (medians)", "round trips/s", "server user ns/rt",
+                "server sys ns/rt");
+    std::printf("%-34s %14.0f %18.0f %17.0f\n", "tinyrt loop (tcp_stream)", t, median(tinyrt_user),
+                median(tinyrt_sys));
 #if TINYRT_BENCH_HAVE_ASIO
     const double a = median(asio_rates);
-    std::printf("%-34s %14.0f\n", "Boost.Asio coroutines (io_context)", a);
+    std::printf("%-34s %14.0f %18.0f %17.0f\n", "Boost.Asio coroutines (io_context)", a,
+                median(asio_user), median(asio_sys));
     // Each tinyrt run is paired with the Asio run right after it, so the
     // median of the pairs' ratios cancels slow drifts in machine load.
     std::vector<double> pair_ratios;
@@ -225,8 +260,8 @@ int main(int argc, char** argv) {
         pair_ratios.push_back(tinyrt_rates[i] / asio_rates[i]);
     std::printf(
         "\nratio tinyrt / Asio: %.2fx of the medians, %.2fx median of paired runs (target >= "
-        "1.00)\n",
-        t / a, median(pair_ratios));
+        "1.00)\nserver user CPU per round trip, Asio / tinyrt: %.2fx\n",
+        t / a, median(pair_ratios), median(asio_user) / median(tinyrt_user));
 #else
     std::printf("\n(Boost >= 1.81 not found: no Asio comparison)\n");
 #endif
