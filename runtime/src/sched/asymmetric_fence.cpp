@@ -6,6 +6,8 @@
 
 #include <mutex>
 
+#include "tinyrt/detail/config.hpp"
+
 namespace tinyrt::detail {
 
 #if !TINYRT_TSAN  // under TSan the heavy fence is a plain seq_cst fence (see the header)
@@ -35,7 +37,11 @@ void asymmetric_fence_init() noexcept {
 void asymmetric_heavy_fence() noexcept {
 #if !TINYRT_TSAN
     if (membarrier_ready.load(relaxed)) {  // set once before any worker started
-        if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
+        // Once registered, the light side is a compiler barrier only, so a
+        // plain fence here would not pair with it: a failure cannot fall back.
+        if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0)
+            fatal("membarrier failed after registration");
+        return;
     }
 #endif
     fence_seq_cst();

@@ -22,8 +22,11 @@
 // (and sees the sleeper count stored before the call). One of the two sides
 // always sees the other, as with a pair of seq_cst fences.
 //
-// Fallbacks: if the kernel refuses membarrier, or under ThreadSanitizer
-// (which cannot see the kernel's barrier), both sides use fence_seq_cst().
+// Fallbacks: if the kernel refuses membarrier at registration, or under
+// ThreadSanitizer (which cannot see the kernel's barrier), both sides use
+// fence_seq_cst(). A membarrier call that fails after a successful
+// registration is fatal: the light side is then already a compiler barrier
+// only, and a heavy side falling back to a plain fence would not pair with it.
 #pragma once
 
 #include <atomic>

@@ -32,7 +32,11 @@
 // by their owner, and the owner is awake while it has any (step 4): it pops
 // them itself before it can park. Privacy only delays stealing, and only
 // while every other worker is busy (step 1) or until the owner's next push
-// or pop after a request (step 3).
+// or pop after a request (step 3). That delay is unbounded if the owner's
+// task blocks outside tinyrt (a latch, a mutex) on a private item, so only
+// task_group children, which are awaited through task_group::wait() (a
+// tinyrt wait: it pops them or publishes them), may go private; pool.spawn
+// tasks always go public (pool.hpp, submit_public).
 #pragma once
 
 #include <atomic>

@@ -6,10 +6,16 @@
 //   int v = h.join();
 //   std::vector<int> r = pool.map(inc, items);    // ordered, parallel
 //
-// Where work goes. A spawn from one of this pool's workers goes to that
-// worker's local_queue (local_queue.hpp): a private buffer while every other
-// worker is busy (no lock, no allocation, no fence), else its Chase-Lev deque
-// (chase_lev_deque.hpp), where idle workers steal it. A spawn from any other thread (main, an event
+// Where work goes. A task_group child spawned on one of this pool's workers
+// goes to that worker's local_queue (local_queue.hpp): a private buffer while
+// every other worker is busy (no lock, no allocation, no fence), else its
+// Chase-Lev deque (chase_lev_deque.hpp), where idle workers steal it. A
+// pool.spawn() task spawned on a worker always goes to the public deque, and
+// an idle worker is woken: its spawner may block on it outside tinyrt. So,
+// inside a task, wait for task_group children only through wait(): blocking
+// on another primitive (a latch, a mutex, a future) while children are
+// still private delays them until the parent returns (a deadlock if they
+// are what it waits for). A spawn from any other thread (main, an event
 // loop, another pool) goes through the injection queue, a moodycamel::ConcurrentQueue, plus a
 // separate count of queued tasks, because the queue's try_dequeue may miss
 // items that are present (DESIGN.md, "The injection queue is not
@@ -88,7 +94,7 @@ public:
                 b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
         }
         guard.dismiss();
-        submit(b);
+        submit_public(b);
         return join_handle<T>(b, s);
     }
 
@@ -108,12 +114,41 @@ public:
 
     // ---- used by task_group, join_handle and map; not for applications ----
 
+    // Throws (the no-exceptions build: aborts) if the calling thread is not
+    // one of our workers and the pool is shutting down. Every spawn path
+    // (pool::spawn, task_group::spawn, and so map) calls it before it builds
+    // a job, so a refused spawn leaves nothing to undo; submit() never throws.
+    void check_accepting() const {
+        detail::worker* w = detail::tls_worker;
+        if (w != nullptr && w->owner == this) return;
+        if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint
+                                                // for a clear error
+            TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
+        }
+    }
+
     // Queues a block whose job is constructed: on the calling worker's deque
-    // if it is one of ours, else on the injection queue.
+    // if it is one of ours, else on the injection queue (the caller ran
+    // check_accepting() first).
     void submit(detail::task_block* b) {
         detail::worker* w = detail::tls_worker;
         if (w != nullptr && w->owner == this) {
             push_local(*w, b);
+        } else {
+            inject(b);
+        }
+    }
+
+    // Like submit(), but never into the private buffer: the task is
+    // stealable at once and an idle worker is woken. pool.spawn() uses it,
+    // because the spawner may go on to block outside tinyrt (a latch, a
+    // mutex, I/O) on something the task does, and a private task would wait
+    // for the spawner's next push or pop.
+    void submit_public(detail::task_block* b) {
+        detail::worker* w = detail::tls_worker;
+        if (w != nullptr && w->owner == this) {
+            w->counters.tasks_spawned.add();
+            if (w->queue.push(b, true)) made_public();
         } else {
             inject(b);
         }
@@ -168,15 +203,6 @@ private:
     void made_public() noexcept {
         detail::asymmetric_light_fence();  // step b: pairs with the heavy fence in park()
         idle_.notify_one();
-    }
-
-    void check_accepting() const {
-        detail::worker* w = detail::tls_worker;
-        if (w != nullptr && w->owner == this) return;
-        if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint
-                                                // for a clear error
-            TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
-        }
     }
 
     void inject(detail::task_block* b);

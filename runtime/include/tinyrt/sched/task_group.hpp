@@ -11,6 +11,13 @@
 //       return a + b;
 //   }
 //
+// Wait for the children only through wait(). Inside a task, a child may sit
+// in the spawning worker's private buffer (local_queue.hpp) until that
+// worker's next push or pop; blocking on another primitive instead (a latch,
+// a mutex, a future) delays such children until the parent returns, which
+// deadlocks if the parent waits for them. (pool.spawn tasks are always
+// public and have no such restriction.)
+//
 // The fast path (a group created on worker W, spawning on W, its child
 // popped back and run by W, which is what almost every fib call does) uses
 // no atomic read-modify-write and no fence (the child stays in the owner's
@@ -70,6 +77,7 @@ public:
     template <typename F>
     void spawn(F&& f) {
         using Fn = std::decay_t<F>;
+        pool_.check_accepting();  // from outside the pool: refused once ~pool() started
         detail::worker* w = detail::tls_worker;
         bool by_owner = w != nullptr && w == owner_;
         detail::task_block* b = detail::acquire_block();
