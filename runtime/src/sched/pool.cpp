@@ -1,6 +1,43 @@
 // The worker loop, the search, parking and shutdown of tinyrt::pool. The
 // protocols are described where their state lives: parking.hpp (park and
 // notify), pool.hpp (shutdown), task_group.hpp (bounded helping).
+//
+// What a waiting worker may run (wait_until, below). A task that a worker
+// runs while it waits in frame F sits on top of F on the same stack, so F
+// cannot return before that task does. If that task (or anything it runs in
+// turn) waits for F's task to finish, both wait forever. The old rule ("run
+// anything you can find, to a depth of 32") allowed exactly that: a waiter
+// took from the injection queue a task that joined the waiter's own task
+// (review finding 1), and at the depth limit it slept although the task it
+// needed sat unstarted in a queue (finding 2). The rule now:
+//
+//   1. Its own deque's entries at or above the wait's mark: they were pushed
+//      after the wait's frame started, by that frame or its descendants
+//      (task_group.hpp, "Bounded stack"). join() takes the mark at the join,
+//      so it runs only what its helped tasks leave behind.
+//   2. From other workers' deques, task_group children only (a kind flag in
+//      the block, task.hpp). A fork-join child waits only for its own
+//      descendants (its groups), which are below it in the task tree, not
+//      for the frames it was stacked on. Stealing takes the top entry, which
+//      may be a pool.spawn task: the waiter does not run it but moves it to
+//      the injection queue (public, counted for parking, notified), where a
+//      worker in its loop runs it. It is neither lost nor hidden, and moving
+//      it is progress (the victim's deque shrinks), so this cannot spin.
+//   3. Never the injection queue: it holds pool.spawn tasks from outside, and
+//      a waiter could not put back one it may not run without taking it again.
+//   4. join() of a task that nobody has started runs it inline (claiming it
+//      through the started bit of its handle state; its queue entry is
+//      skipped when dequeued). Running the awaited task itself is always
+//      safe, and needs no helping depth: at max_help_depth the waiter still
+//      claims its own task. If it started elsewhere, the joiner helps by 1-3.
+//
+// The waiter sleeps only when no other worker's deque looks non-empty (or it
+// is at the depth limit): the injection queue and its own older entries are
+// for other workers, which were notified when that work was published.
+//
+// What still deadlocks (documented in join_handle.hpp): a cycle of joins,
+// and a fork-join child that joins a pool.spawn task which in turn waits for
+// a frame the child may have been stacked on.
 #include "tinyrt/sched/pool.hpp"
 
 #include <cstdio>
@@ -68,6 +105,10 @@ pool_stats pool::stats() const {
 
 void pool::inject(detail::task_block* b) {
     external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
+    enqueue_injected(b);
+}
+
+void pool::enqueue_injected(detail::task_block* b) {
     if (!injection_.enqueue(b))
         detail::fatal("tinyrt::pool::spawn: out of memory in the injection queue");
     injected_.fetch_add(
@@ -117,6 +158,24 @@ detail::task_block* pool::steal_round(detail::worker& w) noexcept {
 detail::task_block* pool::find_foreign(detail::worker& w) noexcept {
     if (detail::task_block* b = take_injected()) return b;
     return steal_round(w);
+}
+
+detail::task_block* pool::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
+    detail::task_block* b = steal_round(w);
+    if (b == nullptr || b->kind == detail::task_kind::fork_join) return b;
+    // A pool.spawn task may wait (join) for the frame this worker waits in,
+    // so it must not run on top of it. It is not lost or hidden either: the
+    // injection queue is public, counted for parking, and notified.
+    enqueue_injected(b);
+    moved = true;
+    return nullptr;
+}
+
+bool pool::others_have_work(const detail::worker& self) const noexcept {
+    for (const auto& w : workers_) {
+        if (w.get() != &self && w->queue.looks_non_empty()) return true;
+    }
+    return false;
 }
 
 bool pool::has_visible_work() const noexcept {
@@ -212,19 +271,25 @@ void wait_until(const wait_target& target) noexcept {
     unsigned idle_rounds = 0;
     while (!target.done(target.context)) {
         if (w != nullptr) {
+            pool& p = *w->owner;
             task_block* b = nullptr;
-            if (w->queue.logical_bottom() > target.own_mark) b = w->owner->pop_local(*w);
+            if (w->queue.logical_bottom() > target.own_mark) b = p.pop_local(*w);
             if (b != nullptr) {
-                w->owner->run_task(*w, b);
+                p.run_task(*w, b);
                 idle_rounds = 0;
                 continue;
             }
             if (w->help_depth < max_help_depth) {
-                b = w->owner->find_foreign(*w);
+                bool moved = false;
+                b = p.steal_for_waiter(*w, moved);
                 if (b != nullptr) {
                     ++w->help_depth;
-                    w->owner->run_task(*w, b);
+                    p.run_task(*w, b);
                     --w->help_depth;
+                    idle_rounds = 0;
+                    continue;
+                }
+                if (moved) {
                     idle_rounds = 0;
                     continue;
                 }
@@ -247,7 +312,9 @@ void wait_until(const wait_target& target) noexcept {
         // Sleep: set the waiter bit, re-check, then wait for the word to change.
         std::uint32_t seen = target.word->fetch_or(1U, seq_cst) | 1U;
         if (target.done(target.context)) break;
-        if (w != nullptr && w->help_depth < max_help_depth && w->owner->has_visible_work()) {
+        // Only what this waiter could take counts: another worker's deque
+        // (the injection queue and its own older entries are for others).
+        if (w != nullptr && w->help_depth < max_help_depth && w->owner->others_have_work(*w)) {
             idle_rounds = 0;
             continue;
         }

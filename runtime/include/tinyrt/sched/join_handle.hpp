@@ -37,9 +37,12 @@ template <typename T>
 struct handle_state {
     static constexpr std::uint32_t waiter_bit = 1;  // a joiner may sleep on `word`
     static constexpr std::uint32_t done_bit = 2;    // result (or error) is stored
+    static constexpr std::uint32_t started_bit = 4;  // claimed: someone runs (ran) the closure
 
     std::atomic<std::uint32_t> word{0};
-    std::atomic<std::uint32_t> refs{2};  // the task and the handle
+    // The queue entry and the handle; a joiner that runs the task inline
+    // adds one for that call.
+    std::atomic<std::uint32_t> refs{2};
     std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
 #if TINYRT_EXCEPTIONS
     std::exception_ptr error;
@@ -47,6 +50,19 @@ struct handle_state {
 
     bool done() const noexcept {
         return (word.load(acquire) & done_bit) != 0;  // pairs with the acq_rel fetch_or in finish()
+    }
+
+    // Exactly one caller gets true and runs the closure: the worker that
+    // dequeued the block or a joiner running it inline (join()). Only the
+    // exclusivity matters: both already see the closure (the queue or the
+    // handle published it), and the result is published by finish().
+    bool claim() noexcept {
+        return (word.fetch_or(started_bit, relaxed) & started_bit) == 0;  // see the line above
+    }
+
+    // A hint: nobody has claimed the task yet.
+    bool unclaimed() const noexcept {
+        return (word.load(relaxed) & started_bit) == 0;  // a hint; claim() decides
     }
 
     // Called once by the task when it has stored its result.
@@ -99,11 +115,20 @@ struct spawn_job {
             F(std::forward<G>(g));  // first: if it throws, nothing is left to undo
         auto* s = new (b->storage) handle_state<T>();
         b->run = &run;
+        b->kind = task_kind::spawned;
         return s;
     }
 
+    // Called once for the queue entry, and once more by a joiner that runs
+    // the task inline; whoever claims it runs the closure, each call drops
+    // its reference.
     static void run(task_block* b) noexcept {
         auto* s = job_in<handle_state<T>>(b);
+        if (s->claim()) execute(b, s);
+        s->release(b);
+    }
+
+    static void execute(task_block* b, handle_state<T>* s) noexcept {
         F* f = fn(b);
 #if TINYRT_EXCEPTIONS
         try {
@@ -120,7 +145,6 @@ struct spawn_job {
 #endif
         f->~F();
         s->finish();
-        s->release(b);
     }
 };
 
@@ -164,14 +188,37 @@ public:
     bool done() const noexcept { return state_ != nullptr && state_->done(); }
 
     // Waits for the task and returns its value, or rethrows its exception.
-    // On a pool worker the wait runs other tasks instead of blocking.
     // Calling it on an empty handle is an error.
+    //
+    // On a pool worker, a task that nobody has started yet is run right here,
+    // inline on the joiner's stack (its queue entry is then skipped). If it
+    // has started elsewhere, the wait runs only tasks that cannot wait for
+    // the joiner: task_group children (see wait_until in pool.cpp); it never
+    // runs another pool.spawn task on top of the joiner's frame. Elsewhere
+    // join() spins briefly and then sleeps.
+    //
+    // Still a deadlock, as with any blocking join: a cycle of joins (a task
+    // that joins a task which joins it back, directly or through others),
+    // and a task_group child that joins a pool.spawn task whose work waits
+    // (through joins or groups) for that child's own ancestors: a waiting
+    // worker may run that child on top of the very frame it waits for.
     T join() {
         if (state_ == nullptr)
             TINYRT_THROW(std::logic_error(
                 "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
         if (!state_->done()) {
-            detail::wait_until({&state_->word, &is_done, state_, INT64_MIN});
+            detail::worker* w = detail::tls_worker;
+            if (w != nullptr && state_->unclaimed()) {
+                // The handle holds a reference, so the count cannot reach
+                // zero meanwhile; this one is dropped by run().
+                state_->refs.fetch_add(1, detail::relaxed);  // see the line above
+                block_->run(block_);  // runs it here unless a worker claimed it first
+            }
+            if (!state_->done()) {
+                // Own-deque entries older than this call are not ours to run.
+                std::int64_t mark = w != nullptr ? w->queue.logical_bottom() : INT64_MAX;
+                detail::wait_until({&state_->word, &is_done, state_, mark});
+            }
         }
         detail::handle_state<T>* s = std::exchange(state_, nullptr);
         detail::task_block* b = std::exchange(block_, nullptr);

@@ -191,8 +191,16 @@ public:
     // A task from the injection queue or another worker's deque, or null.
     detail::task_block* find_foreign(detail::worker& w) noexcept;
 
+    // For a waiting worker (wait_until): a fork-join task stolen from another
+    // worker's deque, or null. A pool.spawn task stolen meanwhile is not
+    // run by the waiter but moved to the injection queue (`moved` is set).
+    detail::task_block* steal_for_waiter(detail::worker& w, bool& moved) noexcept;
+
     // Whether any queue of this pool looked non-empty (seq_cst loads).
     bool has_visible_work() const noexcept;
+
+    // Whether another worker's deque looked non-empty (what a waiter steals).
+    bool others_have_work(const detail::worker& w) const noexcept;
 
     // The calling worker has nothing to run (it waits) / has again.
     void become_idle() noexcept { idle_.become_idle(); }
@@ -206,6 +214,7 @@ private:
     }
 
     void inject(detail::task_block* b);
+    void enqueue_injected(detail::task_block* b);
     detail::task_block* take_injected() noexcept;
     detail::task_block* steal_round(detail::worker& w) noexcept;
     detail::task_block* search(detail::worker& w, bool counted) noexcept;

@@ -32,9 +32,17 @@ using task_fn = void (*)(task_block*) noexcept;
 
 inline constexpr std::size_t task_block_size = 128;
 
+// What made a queued block: a task_group child (fork-join) or a pool.spawn
+// task. A waiting worker runs a task it took from elsewhere only if it is a
+// fork-join child (pool.cpp, wait_until).
+enum class task_kind : std::uintptr_t { fork_join, spawned };
+
 struct alignas(cache_line) task_block {
     task_fn run = nullptr;
-    task_block* next = nullptr;  // free-list link, only while cached
+    union {
+        task_block* next = nullptr;  // free-list link, only while cached
+        task_kind kind;              // set with `run` when a job is built, while queued
+    };
     alignas(16) std::byte storage[task_block_size - 2 * sizeof(void*)];
 };
 static_assert(sizeof(task_block) == task_block_size);

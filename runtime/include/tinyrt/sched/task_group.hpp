@@ -36,10 +36,17 @@
 // started: it is one of its children or a descendant, never an outer frame's
 // pending task. So nested waits on the owner form a chain of strictly nested
 // frames and the stack grows no deeper than the recursion itself (fib(35):
-// 35 frames). Taking a task from elsewhere (steal or injection) is also
-// allowed, but only up to a fixed nesting depth (max_help_depth in pool.cpp);
-// deeper, the wait spins and then sleeps on remote_ instead. The stack is
+// 35 frames). Stealing from another worker's deque is also allowed, but
+// only task_group children (fork-join tasks; a stolen pool.spawn task is
+// moved to the injection queue instead, and the injection queue is not
+// looked at), and only up to a fixed nesting depth (max_help_depth in
+// pool.cpp); deeper, the wait spins and then sleeps on remote_. The stack is
 // then at most max_help_depth x (one task tree's depth) frames.
+//
+// Why only fork-join children: a task run while waiting sits on top of the
+// waiting frame, which cannot return before it does. A pool.spawn task may
+// join anything (the task this frame belongs to, for one), which deadlocks
+// if it was run on top of that task's frame (pool.cpp explains the rule).
 #pragma once
 
 #include <atomic>
@@ -77,9 +84,9 @@ public:
     template <typename F>
     void spawn(F&& f) {
         using Fn = std::decay_t<F>;
-        pool_.check_accepting();  // from outside the pool: refused once ~pool() started
         detail::worker* w = detail::tls_worker;
         bool by_owner = w != nullptr && w == owner_;
+        if (!by_owner) pool_.check_accepting();  // from outside: refused once ~pool() started
         detail::task_block* b = detail::acquire_block();
         detail::block_guard guard{b};
         if constexpr (sizeof(job<Fn>) <= detail::task_storage_size && alignof(Fn) <= 16) {
@@ -90,6 +97,7 @@ public:
             new (b->storage) job<Boxed>{Boxed(Fn(std::forward<F>(f))), this, by_owner};
             b->run = &job<Boxed>::run;
         }
+        b->kind = detail::task_kind::fork_join;
         guard.dismiss();
         if (by_owner) {
             ++owner_pending_;

@@ -54,9 +54,11 @@ struct wait_target {
 };
 
 // Returns once target.done() is true. On a pool worker it runs other tasks
-// meanwhile (its own deque first, then, to a bounded nesting depth, stolen
-// or injected ones), so a worker is never blocked while there is work it
-// could do; elsewhere it spins briefly and then sleeps on the futex word.
+// meanwhile: its own deque's entries at or above own_mark, then, to a
+// bounded nesting depth, task_group children stolen from other workers
+// (never pool.spawn or injected tasks; pool.cpp says why). Elsewhere, or
+// when there is nothing it may run, it spins briefly and then sleeps on the
+// futex word.
 void wait_until(const wait_target& target) noexcept;
 
 }  // namespace tinyrt::detail
