@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
     lista::threads(opt);
     lista::atualizacoes_sem_lock(opt);
     lista::atualizacoes_com_lock(opt);
+    lista::atualizacoes_async(opt);
     return 0;
 }

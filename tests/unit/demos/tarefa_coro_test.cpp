@@ -1,0 +1,59 @@
+// tarefa's coroutine cell: the two tasks interleave strictly on one thread,
+// and take about 4 ticks (not the 8 of running them one after the other).
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "support/run_program.hpp"
+
+namespace {
+
+// The lines after the heading containing `title`, up to the next heading.
+std::vector<std::string> cell_of(const std::string& text, const std::string& title) {
+    std::vector<std::string> lines;
+    bool in = false;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line[0] == '#') {
+            in = line.find(title) != std::string::npos;
+            continue;
+        }
+        if (in && !line.empty()) lines.push_back(line);
+    }
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("tarefa coroutines: the two tasks alternate at each await, on one thread") {
+    auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 20");
+    REQUIRE(r.exit_status == 0);
+    auto cell = cell_of(r.out, "Corrotinas");
+    REQUIRE(cell.size() == 11);
+    CHECK(cell[0] == "Antes de iniciar");
+    const std::vector<std::string> expected = {
+        "De 1 a 5. Valor atual: 1",  "De 6 a 10. Valor atual: 6", "De 1 a 5. Valor atual: 2",
+        "De 6 a 10. Valor atual: 7", "De 1 a 5. Valor atual: 3",  "De 6 a 10. Valor atual: 8",
+        "De 1 a 5. Valor atual: 4",  "De 6 a 10. Valor atual: 9"};
+    CHECK(std::vector<std::string>(cell.begin() + 1, cell.begin() + 9) == expected);
+    CHECK(cell[9] == "Depois de T1 e T2");
+    CHECK(cell[10].find("uma só thread") != std::string::npos);
+}
+
+TEST_CASE("tarefa coroutines: about 4 ticks, well under the 8 of one after the other") {
+    const double tick = 0.030;
+    auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 30");
+    REQUIRE(r.exit_status == 0);
+    auto cell = cell_of(r.out, "Corrotinas");
+    REQUIRE(cell.size() == 11);
+    REQUIRE(cell[10].rfind("Tempo: ", 0) == 0);
+    const double seconds = std::strtod(cell[10].c_str() + 7, nullptr);
+    CHECK(seconds >= 4 * tick);   // never early: each task sleeps 4 ticks
+    CHECK(seconds < 6.5 * tick);  // concurrent: sequential would be 8 ticks
+}
