@@ -27,7 +27,8 @@ namespace {
 // Runs body() on a new thread; exits the process with a message if it does
 // not return within `limit`.
 template <typename F>
-void within_limit(const char* scenario, F body, std::chrono::seconds limit = std::chrono::seconds(20)) {
+void within_limit(const char* scenario, F body,
+                  std::chrono::seconds limit = std::chrono::seconds(20)) {
     std::mutex m;
     std::condition_variable cv;
     bool finished = false;
@@ -179,7 +180,8 @@ TEST_CASE("hang: 40 injected tasks each joining a later injected task (1 worker)
         auto blocker = p.spawn([&] {
             while (!gate.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         });
-        for (int i = 0; i < n; ++i) ha[i].emplace(p.spawn([&, i] { sum.fetch_add(hb[i]->join()); }));
+        for (int i = 0; i < n; ++i)
+            ha[i].emplace(p.spawn([&, i] { sum.fetch_add(hb[i]->join()); }));
         for (int i = 0; i < n; ++i) hb[i].emplace(p.spawn([i] { return i; }));
         gate.store(true);
         blocker.join();

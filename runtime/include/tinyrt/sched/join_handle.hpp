@@ -35,8 +35,8 @@ namespace detail {
 // The part of a spawned task's block that the handle sees.
 template <typename T>
 struct handle_state {
-    static constexpr std::uint32_t waiter_bit = 1;  // a joiner may sleep on `word`
-    static constexpr std::uint32_t done_bit = 2;    // result (or error) is stored
+    static constexpr std::uint32_t waiter_bit = 1;   // a joiner may sleep on `word`
+    static constexpr std::uint32_t done_bit = 2;     // result (or error) is stored
     static constexpr std::uint32_t started_bit = 4;  // claimed: someone runs (ran) the closure
 
     std::atomic<std::uint32_t> word{0};
@@ -166,12 +166,15 @@ class join_handle {
 public:
     join_handle() noexcept = default;
     join_handle(join_handle&& o) noexcept
-        : block_(std::exchange(o.block_, nullptr)), state_(std::exchange(o.state_, nullptr)) {}
+        : block_(std::exchange(o.block_, nullptr)),
+          state_(std::exchange(o.state_, nullptr)),
+          pool_(std::exchange(o.pool_, nullptr)) {}
     join_handle& operator=(join_handle&& o) noexcept {
         if (this != &o) {
             detach();
             block_ = std::exchange(o.block_, nullptr);
             state_ = std::exchange(o.state_, nullptr);
+            pool_ = std::exchange(o.pool_, nullptr);
         }
         return *this;
     }
@@ -190,7 +193,7 @@ public:
     // Waits for the task and returns its value, or rethrows its exception.
     // Calling it on an empty handle is an error.
     //
-    // On a pool worker, a task that nobody has started yet is run right here,
+    // On a worker of the task's pool, a task that nobody has started yet is run right here,
     // inline on the joiner's stack (its queue entry is then skipped). If it
     // has started elsewhere, the wait runs only tasks that cannot wait for
     // the joiner: task_group children (see wait_until in pool.cpp); it never
@@ -208,7 +211,7 @@ public:
                 "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
         if (!state_->done()) {
             detail::worker* w = detail::tls_worker;
-            if (w != nullptr && state_->unclaimed()) {
+            if (w != nullptr && w->owner == pool_ && state_->unclaimed()) {
                 // The handle holds a reference, so the count cannot reach
                 // zero meanwhile; this one is dropped by run().
                 state_->refs.fetch_add(1, detail::relaxed);  // see the line above
@@ -222,6 +225,7 @@ public:
         }
         detail::handle_state<T>* s = std::exchange(state_, nullptr);
         detail::task_block* b = std::exchange(block_, nullptr);
+        pool_ = nullptr;
 #if TINYRT_EXCEPTIONS
         if (s->error) {
             std::exception_ptr e = std::exchange(s->error, nullptr);
@@ -246,8 +250,8 @@ public:
 
 private:
     friend class pool;
-    join_handle(detail::task_block* b, detail::handle_state<T>* s) noexcept
-        : block_(b), state_(s) {}
+    join_handle(detail::task_block* b, detail::handle_state<T>* s, pool* p) noexcept
+        : block_(b), state_(s), pool_(p) {}
 
     static bool is_done(const void* s) noexcept {
         return static_cast<const detail::handle_state<T>*>(s)->done();
@@ -255,6 +259,7 @@ private:
 
     detail::task_block* block_ = nullptr;
     detail::handle_state<T>* state_ = nullptr;
+    pool* pool_ = nullptr;  // where the task was spawned: join() runs it inline only there
 };
 
 }  // namespace tinyrt

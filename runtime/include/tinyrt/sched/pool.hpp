@@ -95,7 +95,7 @@ public:
         }
         guard.dismiss();
         submit_public(b);
-        return join_handle<T>(b, s);
+        return join_handle<T>(b, s, this);
     }
 
     // Like Python's Pool.map: f applied to every element of `items` (any
