@@ -96,11 +96,10 @@ void cell(const char* title, Make make) {
 }  // namespace
 
 // The notebook's last asyncio cell (salvar / salvarAll against the demo's
-// loopback HTTP server) lives in salvar.cpp, built on tinyrt::io. Weak, so
-// this demo also builds without that file.
+// loopback HTTP server) lives in salvar.cpp, built on tinyrt::io.
 namespace gather_demo {
-[[gnu::weak]] void add_salvar_flags(demo::args& a);
-[[gnu::weak]] void cell_salvar(std::chrono::milliseconds tick);
+void add_salvar_flags(demo::args& a);
+void cell_salvar(std::chrono::milliseconds tick);
 }  // namespace gather_demo
 
 int main(int argc, char** argv) {
@@ -111,7 +110,7 @@ int main(int argc, char** argv) {
     a.add("tick", tick_ms, "the notebook's one-second asyncio.sleep, in ms", 0, 60000)
         .add_switch("stats", show_stats,
                     "after each cell, print what the event loop did (loop.stats())");
-    if (&gather_demo::add_salvar_flags != nullptr) gather_demo::add_salvar_flags(a);
+    gather_demo::add_salvar_flags(a);
     a.parse(argc, argv);
     tick = std::chrono::milliseconds(tick_ms);
 
@@ -128,6 +127,6 @@ int main(int argc, char** argv) {
 
     cell("create_task(g(1)), create_task(g(2))", f_create_task);
     cell("gather(g(1), g(2))", f_gather);
-    if (&gather_demo::cell_salvar != nullptr) gather_demo::cell_salvar(tick);
+    gather_demo::cell_salvar(tick);
     return 0;
 }

@@ -30,9 +30,7 @@ int main(int argc, char** argv) {
     cell_inc(o);
     cell("map CPU-bound");
     cell_cpu_bound(o);
-    if (&cell_download != nullptr) {
-        cell("download");
-        cell_download(o);
-    }
+    cell("download");
+    cell_download(o);
     return 0;
 }

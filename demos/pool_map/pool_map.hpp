@@ -19,8 +19,7 @@ std::string list_repr(const std::vector<int>& v);
 void cell_inc(const options& o);        // list(map(inc, l)) vs Pool(3).map(inc, l)
 void cell_cpu_bound(const options& o);  // a CPU-bound map: the speed-up on this machine's cores
 
-// The download cells (demos/pool_map/download.cpp), declared weak so the demo
-// builds with or without that file.
-[[gnu::weak]] void cell_download(const options& o);
+// The download cells (demos/pool_map/download.cpp).
+void cell_download(const options& o);
 
 }  // namespace pool_map_demo

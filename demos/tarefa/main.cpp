@@ -32,9 +32,7 @@ int main(int argc, char** argv) {
     cell_start_without_join(o);
     cell("In [4]: T1.start(), T2.start(), join");
     cell_start_and_join(o);
-    if (&cell_coroutines != nullptr) {
-        cell("Corrotinas no event loop");
-        cell_coroutines(o);
-    }
+    cell("Corrotinas no event loop");
+    cell_coroutines(o);
     return 0;
 }

@@ -19,7 +19,6 @@ void cell_start_without_join(const options& o);  // In [3]: T1, T2 started, not 
 void cell_start_and_join(const options& o);      // In [4]: T1, T2 started and joined
 
 // The same two tasks as coroutines on the event loop (demos/tarefa/tarefa_coro.cpp).
-// Declared weak so the demo builds with or without that file.
-[[gnu::weak]] void cell_coroutines(const options& o);
+void cell_coroutines(const options& o);
 
 }  // namespace tarefa_demo
