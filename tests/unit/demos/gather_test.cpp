@@ -7,16 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "support/demo_output.hpp"
 #include "support/run_program.hpp"
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
 
 // The "Tempo: X s" values, in order.
 std::vector<double> times_of(const std::vector<std::string>& lines) {
@@ -48,7 +42,7 @@ std::vector<std::string> section(const std::vector<std::string>& lines, const st
 TEST_CASE("gather demo: the notebook's lines, in order") {
     auto r = test_support::run_program(test_support::demo_path("gather") + " --tick 30");
     REQUIRE(r.exit_status == 0);
-    const auto lines = lines_of(r.out);
+    const auto lines = test_support::lines_of(r.out);
     using v = std::vector<std::string>;
     CHECK(section(lines, "asyncio.run(f())") == v{"inicio", "fim"});
     CHECK(section(lines, "await g(1); await g(2) (sequencial)") ==
@@ -66,7 +60,7 @@ TEST_CASE("gather demo: the notebook's lines, in order") {
 TEST_CASE("gather demo: sequential awaits take about twice as long as create_task and gather") {
     auto r = test_support::run_program(test_support::demo_path("gather") + " --tick 40");
     REQUIRE(r.exit_status == 0);
-    const auto t = times_of(lines_of(r.out));
+    const auto t = times_of(test_support::lines_of(r.out));
     REQUIRE(t.size() == 4);  // run, sequential, create_task, gather
     CHECK(t[0] >= 0.040);
     CHECK(t[1] >= 0.080);
@@ -85,7 +79,7 @@ TEST_CASE("gather demo: bad arguments get a message and exit status 2") {
 TEST_CASE("gather demo: --stats shows the loop's work (gather: 3 tasks, 2 timers fired)") {
     auto r = test_support::run_program(test_support::demo_path("gather") + " --tick 5 --stats");
     REQUIRE(r.exit_status == 0);
-    const auto lines = lines_of(r.out);
+    const auto lines = test_support::lines_of(r.out);
     std::vector<std::string> stats;
     for (const auto& l : lines) {
         if (l.rfind("  [loop: ", 0) == 0) stats.push_back(l);

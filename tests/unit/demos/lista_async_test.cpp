@@ -6,16 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "support/demo_output.hpp"
 #include "support/run_program.hpp"
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
 
 std::string python_list_plus(int n) {
     std::string out = "[";
@@ -40,7 +34,7 @@ TEST_CASE("lista async: a race with no threads at the await point, and the async
     auto r =
         test_support::run_program(test_support::demo_path("lista") + " --tick 2 --threads 200");
     REQUIRE(r.exit_status == 0);
-    const auto lines = lines_of(r.out);
+    const auto lines = test_support::lines_of(r.out);
     const std::string lost = list_before(lines, "asyncio: 200 corrotinas");
     const std::string fixed = list_before(lines, "asyncio com async_mutex");
     REQUIRE_FALSE(lost.empty());

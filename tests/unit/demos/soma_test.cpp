@@ -6,16 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "support/demo_output.hpp"
 #include "support/run_program.hpp"
 
 namespace {
-
-std::vector<std::string> soma_lines(const std::string& out) {
-    std::vector<std::string> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
 
 // The line reporting `lock`'s run, or "" if there is none.
 std::string line_of(const std::vector<std::string>& lines, const std::string& lock) {
@@ -32,7 +26,7 @@ TEST_CASE("soma prints the notebook's results and every lock gives exactly 0") {
         CAPTURE(threads);
         auto r = test_support::run_program(test_support::demo_path("soma") + " --n 20000 --threads " + threads);
         REQUIRE(r.exit_status == 0);
-        const auto lines = soma_lines(r.out);
+        const auto lines = test_support::lines_of(r.out);
         REQUIRE(!lines.empty());
         CHECK(lines[0] == "Resultado seq: 0");
         // The race's result is unpredictable (usually not 0): check only that

@@ -6,35 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "support/demo_output.hpp"
 #include "support/run_program.hpp"
-
-namespace {
-
-// The lines after the heading containing `title`, up to the next heading.
-std::vector<std::string> cell_of(const std::string& text, const std::string& title) {
-    std::vector<std::string> lines;
-    bool in = false;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        if (!line.empty() && line[0] == '#') {
-            in = line.find(title) != std::string::npos;
-            continue;
-        }
-        if (in && !line.empty()) lines.push_back(line);
-    }
-    return lines;
-}
-
-}  // namespace
 
 TEST_CASE("tarefa coroutines: the two tasks alternate at each await, on one thread") {
     auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 20");
     REQUIRE(r.exit_status == 0);
-    auto cell = cell_of(r.out, "Corrotinas");
+    auto cell = test_support::cell_lines(r.out, "Corrotinas");
     REQUIRE(cell.size() == 11);
     CHECK(cell[0] == "Antes de iniciar");
     const std::vector<std::string> expected = {
@@ -50,7 +28,7 @@ TEST_CASE("tarefa coroutines: about 4 ticks, well under the 8 of one after the o
     const double tick = 0.030;
     auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 30");
     REQUIRE(r.exit_status == 0);
-    auto cell = cell_of(r.out, "Corrotinas");
+    auto cell = test_support::cell_lines(r.out, "Corrotinas");
     REQUIRE(cell.size() == 11);
     REQUIRE(cell[10].rfind("Tempo: ", 0) == 0);
     const double seconds = std::strtod(cell[10].c_str() + 7, nullptr);

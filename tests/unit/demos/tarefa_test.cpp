@@ -3,29 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "support/demo_output.hpp"
 #include "support/run_program.hpp"
 
 namespace {
-
-// The lines of `text` between the heading line containing `from` and the
-// next heading (lines starting with '#').
-std::vector<std::string> cell_lines(const std::string& text, const std::string& from) {
-    std::vector<std::string> lines;
-    bool in = false;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        if (!line.empty() && line[0] == '#') {
-            in = line.find(from) != std::string::npos;
-            continue;
-        }
-        if (in && !line.empty()) lines.push_back(line);
-    }
-    return lines;
-}
 
 std::size_t index_of(const std::vector<std::string>& v, const std::string& s) {
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -39,7 +20,7 @@ std::size_t index_of(const std::vector<std::string>& v, const std::string& s) {
 TEST_CASE("tarefa prints the notebook's sequential cell in order") {
     auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 5");
     REQUIRE(r.exit_status == 0);
-    auto seq = cell_lines(r.out, "In [1]");
+    auto seq = test_support::cell_lines(r.out, "In [1]");
     CHECK(seq == std::vector<std::string>{"De 1 a 3. Valor atual: 1", "De 1 a 3. Valor atual: 2",
                                           "De 4 a 6. Valor atual: 4", "De 4 a 6. Valor atual: 5"});
 }
@@ -47,7 +28,7 @@ TEST_CASE("tarefa prints the notebook's sequential cell in order") {
 TEST_CASE("tarefa: without join, 'Depois de T1 e T2' comes before the tasks end") {
     auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 20");
     REQUIRE(r.exit_status == 0);
-    auto cell = cell_lines(r.out, "In [3]");
+    auto cell = test_support::cell_lines(r.out, "In [3]");
     REQUIRE(cell.size() == 10);
     CHECK(cell.front() == "Antes de iniciar");
     std::size_t after = index_of(cell, "Depois de T1 e T2");
@@ -67,7 +48,7 @@ TEST_CASE("tarefa: without join, 'Depois de T1 e T2' comes before the tasks end"
 TEST_CASE("tarefa: with join, 'Depois de T1 e T2' is the last line") {
     auto r = test_support::run_program(test_support::demo_path("tarefa") + " --tick 5");
     REQUIRE(r.exit_status == 0);
-    auto cell = cell_lines(r.out, "In [4]");
+    auto cell = test_support::cell_lines(r.out, "In [4]");
     REQUIRE(cell.size() == 9);
     CHECK(cell.back() == "Depois de T1 e T2");
     for (int i = 1; i <= 4; ++i)
