@@ -5,6 +5,10 @@
 #include "common/args.hpp"
 #include "pool_map/pool_map.hpp"
 
+namespace pool_map_demo {
+void add_download_flags(demo::args& a);  // --delay, --out, --fail (download.cpp)
+}  // namespace pool_map_demo
+
 namespace {
 
 void cell(const char* title) {
@@ -22,6 +26,7 @@ int main(int argc, char** argv) {
                  "a 3-worker tinyrt::pool, then a CPU-bound map on every core."};
     a.add("tick", tick_ms, "length of the notebook's one-second sleep, in milliseconds", 0, 60000);
     a.add("cpu-items", o.cpu_items, "items in the CPU-bound map", 1, 100000);
+    pool_map_demo::add_download_flags(a);
     a.parse(argc, argv);
     o.tick = std::chrono::milliseconds(tick_ms);
 
