@@ -47,6 +47,18 @@
 // waiting frame, which cannot return before it does. A pool.spawn task may
 // join anything (the task this frame belongs to, for one), which deadlocks
 // if it was run on top of that task's frame (pool.cpp explains the rule).
+//
+// Known limits of that rule (each a deadlock, none of them in the tests):
+//   - a child that joins a pool.spawn task (or waits for anything) that
+//     itself waits, directly or not, for a frame of the worker that stole the
+//     child: e.g. task P waits in a task_group on worker W1, W1 steals child
+//     c of another group, and c joins P. Children should wait only for their
+//     own descendants (their own task_groups).
+//   - a child spawned into a group owned by a worker from a thread that is
+//     not one of this pool's workers goes to the injection queue, which a
+//     waiting worker does not read: if every worker waits (one worker
+//     waiting on that very group), nobody runs it. Spawn into a group only
+//     from its owner or from its children, as spawn() says.
 #pragma once
 
 #include <atomic>
@@ -80,7 +92,8 @@ public:
     }
 
     // Runs f() on the pool as a child of this group. Callable from the
-    // owner thread or from inside any child.
+    // owner thread or from inside any child (running on this pool: see
+    // "Known limits" above for other threads).
     template <typename F>
     void spawn(F&& f) {
         using Fn = std::decay_t<F>;
