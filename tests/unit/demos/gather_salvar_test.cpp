@@ -11,22 +11,12 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/files.hpp"
 #include "support/run_program.hpp"
 
 namespace {
 
 const char* const images[] = {"0002.jpg", "0003.jpg", "0004.jpg", "0006.jpg", "0007.jpg"};
-
-std::string read_file(const std::string& path) {
-    std::string out;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return "(missing)";
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    return out;
-}
 
 double seconds_after(const std::string& out, const std::string& label) {
     std::size_t at = out.find(label);
@@ -40,16 +30,6 @@ int count(const std::string& text, const std::string& what) {
     return n;
 }
 
-struct temp_dir {
-    std::string path;
-    temp_dir() {
-        char tmpl[] = "/tmp/tinyrt-salvar-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~temp_dir() { test_support::run_program("rm -rf '" + path + "'"); }
-};
-
 // A JPEG-framed file of the size the server generates, whole: its first
 // and last markers are there.
 bool whole_image(const std::string& bytes) {
@@ -61,7 +41,7 @@ bool whole_image(const std::string& bytes) {
 
 TEST_CASE(
     "gather salvar: five images saved by both versions, identical, the concurrent one faster") {
-    temp_dir dir;
+    test_support::temp_dir dir;
     auto r = test_support::run_program(test_support::demo_path("gather") +
                                        " --tick 1 --delay 60 --out " + dir.path);
     REQUIRE(r.exit_status == 0);
@@ -69,9 +49,9 @@ TEST_CASE(
         CHECK(r.out.find(std::string("Imagem:  ") + name + "\n") !=
               std::string::npos);  // notebook spacing
         CHECK(r.out.find(std::string("seq-") + name + "\n") != std::string::npos);
-        std::string async_bytes = read_file(dir.path + "/" + name);
+        std::string async_bytes = test_support::read_file(dir.path + "/" + name);
         CHECK(whole_image(async_bytes));
-        CHECK(async_bytes == read_file(dir.path + "/seq-" + name));  // two clients, same bytes
+        CHECK(async_bytes == test_support::read_file(dir.path + "/seq-" + name));  // two clients, same bytes
     }
     const double seq = seconds_after(r.out, "Tempo seq: ");
     const double async = seconds_after(r.out, "Tempo async: ");
@@ -82,7 +62,7 @@ TEST_CASE(
 }
 
 TEST_CASE("gather salvar: each failure prints its error and the other downloads still complete") {
-    temp_dir dir;
+    test_support::temp_dir dir;
     auto r =
         test_support::run_program(test_support::demo_path("gather") +
                                   " --tick 1 --delay 5 --timeout 150 --fail --out " + dir.path);
@@ -97,8 +77,8 @@ TEST_CASE("gather salvar: each failure prints its error and the other downloads 
     CHECK(count(r.out, "Imagem:  \n") == 5);
     for (const char* name : images) {
         CHECK(r.out.find(std::string("Imagem:  ") + name + "\n") != std::string::npos);
-        CHECK(whole_image(read_file(dir.path + "/" + name)));
-        CHECK(whole_image(read_file(dir.path + "/seq-" + name)));
+        CHECK(whole_image(test_support::read_file(dir.path + "/" + name)));
+        CHECK(whole_image(test_support::read_file(dir.path + "/seq-" + name)));
     }
 }
 

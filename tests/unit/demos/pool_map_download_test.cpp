@@ -10,32 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "support/demo_output.hpp"
+#include "support/files.hpp"
 #include "support/run_program.hpp"
 
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::string out;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return "(missing)";
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    return out;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> v;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        std::size_t nl = text.find('\n', at);
-        if (nl == std::string::npos) nl = text.size();
-        v.push_back(text.substr(at, nl - at));
-        at = nl + 1;
-    }
-    return v;
-}
 
 // The download cell's output: the names printed between "ini" and "Fim: "
 // for each version, and each version's seconds.
@@ -49,7 +28,7 @@ cell_output parse_cell(const std::string& out) {
     std::size_t start = out.find("# download");
     if (start == std::string::npos) return c;
     bool in_version = false;
-    for (const auto& line : lines_of(out.substr(start))) {
+    for (const auto& line : test_support::lines_of(out.substr(start))) {
         if (line == "ini") {
             c.names.emplace_back();
             in_version = true;
@@ -63,21 +42,11 @@ cell_output parse_cell(const std::string& out) {
     return c;
 }
 
-struct temp_dir {
-    std::string path;
-    temp_dir() {
-        char tmpl[] = "/tmp/tinyrt-download-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~temp_dir() { test_support::run_program("rm -rf '" + path + "'"); }
-};
-
 }  // namespace
 
 TEST_CASE(
     "pool_map download: five pages saved twice, the pool version faster than the sequential one") {
-    temp_dir dir;
+    test_support::temp_dir dir;
     auto r = test_support::run_program(test_support::demo_path("pool_map") +
                                        " --tick 1 --cpu-items 1 --delay 60 --out " + dir.path);
     REQUIRE(r.exit_status == 0);
@@ -88,14 +57,14 @@ TEST_CASE(
         REQUIRE(version.size() == 5);
         for (const auto& name : version) {
             CHECK(name.rfind(dir.path + "/tmp", 0) == 0);  // mkstemp's name, in --out
-            std::string page = read_file(name);
+            std::string page = test_support::read_file(name);
             CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);  // the whole page: its start...
             CHECK(page.size() > 3000);
             CHECK(page.find("</html>\n") == page.size() - 8);  // ...and its end
         }
     }
     // Same URLs in the same order (map keeps the order): same pages.
-    for (std::size_t i = 0; i < 5; ++i) CHECK(read_file(c.names[0][i]) == read_file(c.names[1][i]));
+    for (std::size_t i = 0; i < 5; ++i) CHECK(test_support::read_file(c.names[0][i]) == test_support::read_file(c.names[1][i]));
     // Five delays one after another vs two rounds of four workers.
     const double sequential = c.seconds[0], pooled = c.seconds[1];
     CHECK(sequential >= 5 * 0.060);
@@ -103,7 +72,7 @@ TEST_CASE(
 }
 
 TEST_CASE("pool_map download: a page that does not exist is reported and the others still land") {
-    temp_dir dir;
+    test_support::temp_dir dir;
     auto r =
         test_support::run_program(test_support::demo_path("pool_map") +
                                   " --tick 1 --cpu-items 1 --delay 5 --fail --out " + dir.path);
@@ -116,7 +85,7 @@ TEST_CASE("pool_map download: a page that does not exist is reported and the oth
         for (const auto& name : version) {
             if (name.find("HTTP 404") != std::string::npos)
                 ++failed;
-            else if (read_file(name).rfind("<!DOCTYPE html>", 0) == 0)
+            else if (test_support::read_file(name).rfind("<!DOCTYPE html>", 0) == 0)
                 ++saved;
         }
         CHECK(saved == 5);
