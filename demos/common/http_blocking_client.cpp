@@ -69,44 +69,18 @@ response get_blocking(std::string_view url_text, std::chrono::milliseconds timeo
         sent += static_cast<std::size_t>(n);
     }
 
-    // Read until the blank line; whatever arrived past it is the body's start.
-    std::string buffer;
+    response_reader reader;
     char chunk[16 * 1024];
-    std::optional<std::size_t> head_end;
-    auto receive = [&]() -> std::size_t {
-        for (;;) {
-            ssize_t n = ::recv(sock.fd(), chunk, sizeof chunk, 0);
-            if (n >= 0) return static_cast<std::size_t>(n);
-            if (errno != EINTR) throw_errno(map_timeout(errno));
+    for (;;) {
+        ssize_t n = ::recv(sock.fd(), chunk, sizeof chunk, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno(map_timeout(errno));
         }
-    };
-    while (!(head_end = find_head_end(buffer))) {
-        if (buffer.size() > max_head_bytes)
-            throw http_error("malformed response: head larger than 16 KiB");
-        std::size_t n = receive();
-        if (n == 0) {
-            throw http_error(buffer.empty()
-                                 ? "server closed the connection without answering"
-                                 : "truncated response: connection closed inside the head");
-        }
-        buffer.append(chunk, n);
+        if (n == 0) reader.closed_early();
+        if (reader.feed(std::string_view(chunk, static_cast<std::size_t>(n)))) break;
     }
-    response_head head = parse_response_head(std::string_view(buffer).substr(0, *head_end));
-    std::string body = buffer.substr(*head_end);
-    if (body.size() > head.content_length)
-        throw http_error("malformed response: more bytes than Content-Length");
-    body.reserve(head.content_length);
-    while (body.size() < head.content_length) {
-        std::size_t n = receive();
-        if (n == 0) {
-            throw http_error("truncated response: got " + std::to_string(body.size()) + " of " +
-                             std::to_string(head.content_length) + " body bytes");
-        }
-        body.append(chunk, n);
-    }
-    if (body.size() > head.content_length)
-        throw http_error("malformed response: more bytes than Content-Length");
-    return {head.status, std::move(head.reason), std::move(head.headers), std::move(body)};
+    return reader.take();
 }
 
 }  // namespace demo::http

@@ -98,6 +98,38 @@ std::optional<std::size_t> find_head_end(std::string_view buffer) noexcept {
     return at + 4;
 }
 
+bool response_reader::feed(std::string_view bytes) {
+    buffer_.append(bytes);
+    if (!head_) {
+        std::optional<std::size_t> end = find_head_end(buffer_);
+        if (!end) {
+            if (buffer_.size() > max_head_bytes)
+                throw http_error("malformed response: head larger than 16 KiB");
+            return false;
+        }
+        head_ = parse_response_head(std::string_view(buffer_).substr(0, *end));
+        buffer_.erase(0, *end);  // what arrived past the blank line is the body's start
+        buffer_.reserve(head_->content_length);
+    }
+    if (buffer_.size() > head_->content_length)
+        throw http_error("malformed response: more bytes than Content-Length");
+    return buffer_.size() == head_->content_length;
+}
+
+void response_reader::closed_early() const {
+    if (!head_) {
+        throw http_error(buffer_.empty() ? "server closed the connection without answering"
+                                         : "truncated response: connection closed inside the head");
+    }
+    throw http_error("truncated response: got " + std::to_string(buffer_.size()) + " of " +
+                     std::to_string(head_->content_length) + " body bytes");
+}
+
+response response_reader::take() {
+    return {head_->status, std::move(head_->reason), std::move(head_->headers),
+            std::move(buffer_)};
+}
+
 request_head parse_request_head(std::string_view head) {
     auto [line, headers] = split_head(head, "request");
     // METHOD SP TARGET SP HTTP/1.x

@@ -63,6 +63,27 @@ request_head parse_request_head(std::string_view head);
 // tell a complete body from a truncated one.
 response_head parse_response_head(std::string_view head);
 
+// Assembles a response from the bytes a client reads, whatever the transport
+// (the blocking client and the coroutine client share it):
+//   while (!reader.feed(bytes_just_read)) { read more; on end of stream: reader.closed_early(); }
+//   response r = reader.take();
+class response_reader {
+public:
+    // Adds the bytes just read; true once the head and the whole
+    // Content-Length body are there. Throws http_error on a malformed head or
+    // on bytes past Content-Length.
+    bool feed(std::string_view bytes);
+    // The server closed the connection before the response was complete:
+    // throws http_error saying where it was cut.
+    [[noreturn]] void closed_early() const;
+    // The complete response (after feed() returned true).
+    response take();
+
+private:
+    std::string buffer_;                 // the head while it is incomplete, then the body
+    std::optional<response_head> head_;  // once the blank line has arrived
+};
+
 // Case-insensitive header lookup (field names are case-insensitive).
 const std::string* find_header(const header_list& headers, std::string_view name) noexcept;
 
