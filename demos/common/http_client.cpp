@@ -1,6 +1,5 @@
 #include "common/http_client.hpp"
 
-
 #include "tinyrt/io.hpp"
 
 namespace demo::http {
