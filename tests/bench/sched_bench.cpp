@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/fib.hpp"
 #include "tinyrt/sched.hpp"
 
 #if TINYRT_BENCH_TBB
@@ -46,20 +47,6 @@ double median_ms(int runs, const std::function<void()>& body) {
 }
 
 // --- fib ---------------------------------------------------------------
-
-int fib_seq(int n) {
-    return n < 2 ? n : fib_seq(n - 1) + fib_seq(n - 2);
-}
-
-int fib_tinyrt(tinyrt::pool& p, int n) {
-    if (n < 2) return n;
-    int a = 0;
-    tinyrt::task_group g{p};
-    g.spawn([&] { a = fib_tinyrt(p, n - 1); });
-    int b = fib_tinyrt(p, n - 2);
-    g.wait();
-    return a + b;
-}
 
 #if TINYRT_BENCH_TBB
 int fib_tbb(int n) {
@@ -121,10 +108,10 @@ int main(int argc, char** argv) {
             {
                 tinyrt::pool pool{{.workers = workers}};
                 rows.push_back({"tinyrt::task_group", median_ms(runs, [&] {
-                                    sink = pool.spawn([&] { return fib_tinyrt(pool, n); }).join();
+                                    sink = pool.spawn([&] { return test_support::fib(pool, n); }).join();
                                 })});
             }
-            rows.push_back({"sequential fib", median_ms(runs, [&] { sink = fib_seq(n); })});
+            rows.push_back({"sequential fib", median_ms(runs, [&] { sink = test_support::fib_plain(n); })});
 #if TINYRT_BENCH_TBB
             {
                 tbb::global_control limit(tbb::global_control::max_allowed_parallelism, workers);

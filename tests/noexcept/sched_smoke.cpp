@@ -4,28 +4,15 @@
 #include <vector>
 
 #include "check.hpp"
+#include "../support/fib.hpp"
 #include "tinyrt/sched.hpp"
-
-namespace {
-
-int fib(tinyrt::pool& p, int n) {
-    if (n < 2) return n;
-    int a = 0;
-    tinyrt::task_group g{p};
-    g.spawn([&] { a = fib(p, n - 1); });
-    int b = fib(p, n - 2);
-    g.wait();
-    return a + b;
-}
-
-}  // namespace
 
 int main() {
     std::atomic<int> detached{0};
     {
         tinyrt::pool pool{{.workers = 2}};
         NOEXCEPT_CHECK(pool.spawn([] { return 41 + 1; }).join() == 42);
-        NOEXCEPT_CHECK(pool.spawn([&] { return fib(pool, 18); }).join() == 2584);
+        NOEXCEPT_CHECK(pool.spawn([&] { return test_support::fib(pool, 18); }).join() == 2584);
         auto r = pool.map([](int x) { return x + 1; }, {1, 2, 3});
         NOEXCEPT_CHECK((r == std::vector<int>{2, 3, 4}));
         for (int i = 0; i < 100; ++i) pool.spawn([&] { detached.fetch_add(1); });

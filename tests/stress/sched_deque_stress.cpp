@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/fib.hpp"
 #include "tinyrt/sched.hpp"
 
 namespace {
@@ -17,16 +18,6 @@ long stress_scale() {
     const char* s = std::getenv("TINYRT_STRESS_SCALE");
     long v = s != nullptr ? std::atol(s) : 1;
     return v > 0 ? v : 1;
-}
-
-int fib(tinyrt::pool& p, int n) {
-    if (n < 2) return n;
-    int a = 0;
-    tinyrt::task_group g{p};
-    g.spawn([&] { a = fib(p, n - 1); });
-    int b = fib(p, n - 2);
-    g.wait();
-    return a + b;
 }
 
 }  // namespace
@@ -75,7 +66,7 @@ TEST_CASE("stress: repeated pools with fork-join, outside spawns and shutdown") 
                     for (int i = 0; i < 200; ++i) pool.spawn([&] { detached.fetch_add(1); });
                 });
             }
-            CHECK(pool.spawn([&] { return fib(pool, 16); }).join() == 987);
+            CHECK(pool.spawn([&] { return test_support::fib(pool, 16); }).join() == 987);
             for (auto& t : outsiders) t.join();
         }
         CHECK(detached.load() == 400);
@@ -83,14 +74,14 @@ TEST_CASE("stress: repeated pools with fork-join, outside spawns and shutdown") 
 }
 
 TEST_CASE(
-    "stress: deep fork-join (fib(30), 1.3M spawns) neither deadlocks nor overflows on 1 and 2 "
+    "stress: deep fork-join (test_support::fib(30), 1.3M spawns) neither deadlocks nor overflows on 1 and 2 "
     "workers") {
-    // TINYRT_STRESS_SCALE >= 3 runs the benchmark's fib(35).
+    // TINYRT_STRESS_SCALE >= 3 runs the benchmark's test_support::fib(35).
     const int n = stress_scale() >= 3 ? 35 : 30;
     for (unsigned workers : {1U, 2U}) {
         CAPTURE(workers);
         tinyrt::pool pool{{.workers = workers}};
-        int r = pool.spawn([&] { return fib(pool, n); }).join();
+        int r = pool.spawn([&] { return test_support::fib(pool, n); }).join();
         CHECK(r == (n == 35 ? 9227465 : 832040));
         auto total = pool.stats().total();
         CHECK(total.tasks_run == total.tasks_spawned);

@@ -7,25 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/fib.hpp"
 #include "tinyrt/sched.hpp"
-
-namespace {
-
-int fib(tinyrt::pool& p, int n) {
-    if (n < 2) return n;
-    int a = 0;
-    tinyrt::task_group g{p};
-    g.spawn([&] { a = fib(p, n - 1); });
-    int b = fib(p, n - 2);
-    g.wait();
-    return a + b;
-}
-
-int fib_plain(int n) {
-    return n < 2 ? n : fib_plain(n - 1) + fib_plain(n - 2);
-}
-
-}  // namespace
 
 TEST_CASE("spawn and join return the task's value") {
     tinyrt::pool pool{{.workers = 2}};
@@ -59,8 +42,8 @@ TEST_CASE("fib with a task_group gives the right value on 1, 2 and 4 workers") {
     for (unsigned n : {1U, 2U, 4U}) {
         CAPTURE(n);
         tinyrt::pool pool{{.workers = n}};
-        int r = pool.spawn([&] { return fib(pool, 20); }).join();
-        CHECK(r == fib_plain(20));
+        int r = pool.spawn([&] { return test_support::fib(pool, 20); }).join();
+        CHECK(r == test_support::fib_plain(20));
     }
 }
 

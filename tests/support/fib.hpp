@@ -1,0 +1,23 @@
+// Recursive Fibonacci, the fork-join workload of the scheduler's tests,
+// smoke program and benchmark: every call spawns its first half as a
+// task_group child (no sequential cut-off), like the peers it is compared with.
+#pragma once
+
+#include "tinyrt/sched.hpp"
+
+namespace test_support {
+
+inline int fib(tinyrt::pool& p, int n) {
+    if (n < 2) return n;
+    int a = 0;
+    tinyrt::task_group g{p};
+    g.spawn([&] { a = fib(p, n - 1); });  // a child: may be stolen by another worker
+    int b = fib(p, n - 2);
+    g.wait();  // runs children while waiting
+    return a + b;
+}
+
+// The same recursion without tasks: the expected value, and the baseline.
+inline int fib_plain(int n) { return n < 2 ? n : fib_plain(n - 1) + fib_plain(n - 2); }
+
+}  // namespace test_support
