@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "common/args.hpp"
+#include "common/heading.hpp"
 #include "common/clock.hpp"
 #include "tinyrt/coro.hpp"
 
@@ -73,7 +74,7 @@ bool show_stats = false;
 
 template <typename Make>
 void cell(const char* title, Make make) {
-    std::printf("\n== %s ==\n", title);
+    demo::print_heading(title);
     demo::stopwatch sw;
     tinyrt::event_loop loop;
     tinyrt::run_on(loop, make());
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
     cell("asyncio.run(f())", f_simples);
     cell("await g(1); await g(2) (sequencial)", f_sequencial);
 
-    std::printf("\n== x = f() (sem await) ==\n");
+    demo::print_heading("x = f() (sem await)");
     {
         const int before = lines_printed;
         auto x = f_sequencial();  // like the notebook: f() does not run the function

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/args.hpp"
+#include "common/heading.hpp"
 #include "common/clock.hpp"
 #include "common/http_blocking_client.hpp"
 #include "common/http_client.hpp"
@@ -170,9 +171,9 @@ void cell_salvar(std::chrono::milliseconds tick) {
         l.push_back(server.url("/slow" + street + "0003.jpg"));       // times out
     }
 
-    std::printf("\n== salvarSeq(l) (sequencial) ==\n");
+    demo::print_heading("salvarSeq(l) (sequencial)");
     salvar_seq(l, dir);
-    std::printf("\n== asyncio.run(salvarAll(l)) ==\n");
+    demo::print_heading("asyncio.run(salvarAll(l))");
     std::fflush(stdout);
     tinyrt::run(salvar_all(l, dir));
     std::printf("(imagens em %s)\n", dir.c_str());

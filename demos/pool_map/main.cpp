@@ -1,22 +1,13 @@
 // pool_map: the notebook's "Concorrência Declarativa" cells (Pool.map) on
 // tinyrt. Each notebook cell is one function; adding a section is one line.
-#include <cstdio>
 
 #include "common/args.hpp"
+#include "common/heading.hpp"
 #include "pool_map/pool_map.hpp"
 
 namespace pool_map_demo {
 void add_download_flags(demo::args& a);  // --delay, --out, --fail (download.cpp)
 }  // namespace pool_map_demo
-
-namespace {
-
-void cell(const char* title) {
-    std::printf("\n# %s\n", title);
-    std::fflush(stdout);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     long tick_ms = 1000;
@@ -31,11 +22,11 @@ int main(int argc, char** argv) {
     o.tick = std::chrono::milliseconds(tick_ms);
 
     using namespace pool_map_demo;
-    cell("Pool(3).map(inc, [1, 2, 3])");
+    demo::print_heading("Pool(3).map(inc, [1, 2, 3])");
     cell_inc(o);
-    cell("map CPU-bound");
+    demo::print_heading("map CPU-bound");
     cell_cpu_bound(o);
-    cell("download");
+    demo::print_heading("download");
     cell_download(o);
     return 0;
 }

@@ -1,18 +1,9 @@
 // tarefa: the notebook's "Threads" cells on tinyrt. Each notebook cell is
 // one function; adding a section is one line here.
-#include <cstdio>
 
 #include "common/args.hpp"
+#include "common/heading.hpp"
 #include "tarefa/tarefa.hpp"
-
-namespace {
-
-void cell(const char* title) {
-    std::printf("\n# %s\n", title);
-    std::fflush(stdout);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     long tick_ms = 1000;
@@ -26,13 +17,13 @@ int main(int argc, char** argv) {
     o.tick = std::chrono::milliseconds(tick_ms);
 
     using namespace tarefa_demo;
-    cell("In [1]: versão sequencial");
+    demo::print_heading("In [1]: versão sequencial");
     cell_sequential(o);
-    cell("In [3]: T1.start(), T2.start(), sem join");
+    demo::print_heading("In [3]: T1.start(), T2.start(), sem join");
     cell_start_without_join(o);
-    cell("In [4]: T1.start(), T2.start(), join");
+    demo::print_heading("In [4]: T1.start(), T2.start(), join");
     cell_start_and_join(o);
-    cell("Corrotinas no event loop");
+    demo::print_heading("Corrotinas no event loop");
     cell_coroutines(o);
     return 0;
 }

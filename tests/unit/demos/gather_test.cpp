@@ -26,7 +26,7 @@ std::vector<std::string> section(const std::vector<std::string>& lines, const st
     std::vector<std::string> out;
     bool in = false;
     for (const auto& l : lines) {
-        if (l == "== " + title + " ==") {
+        if (l == "# " + title) {
             in = true;
             continue;
         }
