@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/fib.hpp"
+#include "../support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
 
 #if TINYRT_BENCH_TBB

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "check.hpp"
-#include "../support/fib.hpp"
+#include "../support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
 
 int main() {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/fib.hpp"
+#include "support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
 
 // Sanitizers bring their own operator new (a second definition would not
@@ -37,16 +38,6 @@ void* counted_alloc(std::size_t n, std::size_t align) {
                   : std::malloc(n);
     if (p == nullptr) throw std::bad_alloc();
     return p;
-}
-
-long spawn_tree(tinyrt::pool& p, int depth) {
-    if (depth == 0) return 1;
-    long a = 0;
-    tinyrt::task_group g{p};
-    g.spawn([&] { a = spawn_tree(p, depth - 1); });
-    long b = spawn_tree(p, depth - 1);
-    g.wait();
-    return a + b;
 }
 
 }  // namespace
@@ -94,11 +85,11 @@ TEST_CASE("100,000 task_group spawns after a warm-up allocate nothing") {
         tinyrt::pool pool{{.workers = workers}};
         // 2^17 - 1 = 131,071 spawns per tree.
         long measured = pool.spawn([&] {
-                                spawn_tree(pool, 17);  // warm-up: fills the block caches
-                                spawn_tree(pool, 17);
+                                test_support::tree(pool, 17);  // warm-up: fills the block caches
+                                test_support::tree(pool, 17);
                                 allocations.store(0);
                                 counting.store(true);
-                                long leaves = spawn_tree(pool, 17);
+                                long leaves = test_support::tree(pool, 17);
                                 counting.store(false);
                                 return leaves;
                             })

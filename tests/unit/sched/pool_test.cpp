@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/fib.hpp"
+#include "support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
 
 TEST_CASE("spawn and join return the task's value") {

@@ -10,21 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
-
-namespace {
-
-long tree(tinyrt::pool& p, int depth) {
-    if (depth == 0) return 1;
-    long left = 0;
-    tinyrt::task_group g{p};
-    g.spawn([&] { left = tree(p, depth - 1); });
-    long right = tree(p, depth - 1);
-    g.wait();
-    return left + right;
-}
-
-}  // namespace
 
 TEST_CASE("join() from inside a worker runs other tasks while it waits (1 worker)") {
     tinyrt::pool pool{{.workers = 1}};
@@ -57,7 +44,7 @@ TEST_CASE("a binary fork-join tree of depth 16 is exact on 1, 2 and 4 workers") 
     for (unsigned n : {1U, 2U, 4U}) {
         CAPTURE(n);
         tinyrt::pool pool{{.workers = n}};
-        CHECK(pool.spawn([&] { return tree(pool, 16); }).join() == (1L << 16));
+        CHECK(pool.spawn([&] { return test_support::tree(pool, 16); }).join() == (1L << 16));
     }
 }
 
