@@ -5,6 +5,8 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "support/files.hpp"
+
 namespace test_support {
 
 struct program_result {
@@ -12,10 +14,13 @@ struct program_result {
     std::string out;       // stdout and stderr, interleaved as written
 };
 
-// `command` is passed to /bin/sh; stderr is merged into `out`.
+// `command` is passed to /bin/sh; stderr is merged into `out`. It runs with
+// TMPDIR set to a scratch directory that is removed afterwards, so the
+// demos' temporary files (mkstemp pages, image directories) never pile up.
 inline program_result run_program(const std::string& command) {
     program_result r;
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    temp_dir scratch("tinyrt-run");
+    FILE* p = ::popen(("TMPDIR='" + scratch.path + "' " + command + " 2>&1").c_str(), "r");
     if (p == nullptr) return r;
     char buf[4096];
     std::size_t n;
