@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tinyrt/sync.hpp"
+#include "unit/sync/lock_checks.hpp"
 
 namespace {
 
@@ -71,23 +72,8 @@ TEST_CASE("stress: ticket_lock grants in ticket order, round after round") {
     // Main holds the lock while waiters queue up one at a time (each waits
     // until the previous one holds a ticket), so ticket order is known; after
     // the release the recorded order of entry must be exactly that order.
-    const int waiters = 24;  // more than the 16 sleep slots: slots are shared
+    const int waiters = 24;  // more than the 8 sleep slots: slots are shared
     const long rounds = 10 * stress_scale();
-    for (long round = 0; round < rounds; ++round) {
-        tinyrt::ticket_lock lock;
-        std::vector<int> order;  // written under the lock
-        std::vector<std::thread> pool;
-        lock.lock();
-        for (int k = 0; k < waiters; ++k) {
-            pool.emplace_back([&, k] {
-                std::lock_guard<tinyrt::ticket_lock> g(lock);
-                order.push_back(k);
-            });
-            while (lock.queue_length() != static_cast<std::uint32_t>(k) + 2) std::this_thread::yield();
-        }
-        lock.unlock();
-        for (auto& th : pool) th.join();
-        REQUIRE(order.size() == static_cast<std::size_t>(waiters));
-        for (int k = 0; k < waiters; ++k) CHECK(order[static_cast<std::size_t>(k)] == k);
-    }
+    for (long round = 0; round < rounds; ++round)
+        CHECK(sync_test::ticket_entry_order(waiters) == sync_test::in_order(waiters));
 }

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "tinyrt/sync/ticket_lock.hpp"
+
 namespace sync_test {
 
 // Runs `body` on a helper thread and aborts the test binary with a message if
@@ -70,6 +72,35 @@ hammer_result hammer(Lock& lock, int threads, int increments) {
     for (auto& th : pool) th.join();
     r.overlaps = overlaps.load();
     return r;
+}
+
+// Queues `waiters` threads on a held ticket_lock one at a time (thread k
+// starts only once thread k-1 holds its ticket, so ticket order is 0, 1, 2,
+// ...), releases the lock, and returns the order in which they entered it.
+// A FIFO lock returns 0, 1, ..., waiters-1.
+inline std::vector<int> ticket_entry_order(int waiters) {
+    tinyrt::ticket_lock lock;
+    std::vector<int> order;  // written only under the lock
+    std::vector<std::thread> pool;
+    lock.lock();
+    for (int k = 0; k < waiters; ++k) {
+        pool.emplace_back([&, k] {
+            std::lock_guard<tinyrt::ticket_lock> g(lock);
+            order.push_back(k);
+        });
+        // The owner plus k+1 waiters: thread k holds its ticket.
+        while (lock.queue_length() != static_cast<std::uint32_t>(k) + 2) std::this_thread::yield();
+    }
+    lock.unlock();
+    for (auto& th : pool) th.join();
+    return order;
+}
+
+// 0, 1, ..., n-1: the order a FIFO lock must grant.
+inline std::vector<int> in_order(int n) {
+    std::vector<int> v;
+    for (int k = 0; k < n; ++k) v.push_back(k);
+    return v;
 }
 
 }  // namespace sync_test

@@ -41,46 +41,16 @@ TEST_CASE("threads get the lock in the order they asked for it") {
     // front), so the hand-offs also cross the sleep/wake path.
     const int waiters = 8;
     sync_test::within(std::chrono::seconds(60), "FIFO order", [&] {
-        tinyrt::ticket_lock lock;
-        std::vector<int> order;  // written only under the lock
-        std::vector<std::thread> pool;
-        lock.lock();
-        for (int k = 0; k < waiters; ++k) {
-            pool.emplace_back([&, k] {
-                std::lock_guard<tinyrt::ticket_lock> g(lock);
-                order.push_back(k);
-            });
-            wait_for_queue(lock, static_cast<std::uint32_t>(k) + 2);
-        }
-        lock.unlock();
-        for (auto& th : pool) th.join();
-        std::vector<int> expected;
-        for (int k = 0; k < waiters; ++k) expected.push_back(k);
-        CHECK(order == expected);
+        CHECK(sync_test::ticket_entry_order(waiters) == sync_test::in_order(waiters));
     });
 }
 
 TEST_CASE("FIFO holds round after round with sleepers sharing slots") {
-    // 20 waiters > 16 slots, so some share a futex word and get woken for
+    // 20 waiters > 8 sleep slots, so some share a slot and get woken for
     // nothing; they must go back to sleep and still keep their turn.
     const int waiters = 20;
     sync_test::within(std::chrono::seconds(60), "FIFO rounds", [&] {
-        for (int round = 0; round < 3; ++round) {
-            tinyrt::ticket_lock lock;
-            std::vector<int> order;
-            std::vector<std::thread> pool;
-            lock.lock();
-            for (int k = 0; k < waiters; ++k) {
-                pool.emplace_back([&, k] {
-                    std::lock_guard<tinyrt::ticket_lock> g(lock);
-                    order.push_back(k);
-                });
-                wait_for_queue(lock, static_cast<std::uint32_t>(k) + 2);
-            }
-            lock.unlock();
-            for (auto& th : pool) th.join();
-            REQUIRE(order.size() == static_cast<std::size_t>(waiters));
-            for (int k = 0; k < waiters; ++k) CHECK(order[static_cast<std::size_t>(k)] == k);
-        }
+        for (int round = 0; round < 3; ++round)
+            CHECK(sync_test::ticket_entry_order(waiters) == sync_test::in_order(waiters));
     });
 }
