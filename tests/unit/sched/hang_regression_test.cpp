@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/pool_being_destroyed.hpp"
 #include "tinyrt/sched.hpp"
 
 namespace {
@@ -81,16 +82,10 @@ TEST_CASE("spawning into a task_group from outside a pool that is shutting down 
     // queue and must be refused like pool.spawn once ~pool() has started.
     std::string message;
     within_limit("task_group::spawn during ~pool() is never refused", [&] {
-        std::atomic<bool> release{false};
-        auto owned = std::make_unique<tinyrt::pool>(tinyrt::pool_options{.workers = 1});
-        tinyrt::pool* pool = owned.get();
-        pool->spawn([&] {
-            while (!release.load()) std::this_thread::yield();
-        });
-        std::thread destroyer([&] { owned.reset(); });
+        test_support::pool_being_destroyed dying;
         std::atomic<int> ran{0};
         {
-            tinyrt::task_group g{*pool};
+            tinyrt::task_group g{dying.pool()};
             for (;;) {
                 try {
                     g.spawn([&] { ran.fetch_add(1); });  // accepted until the destructor starts
@@ -100,10 +95,10 @@ TEST_CASE("spawning into a task_group from outside a pool that is shutting down 
                 }
                 std::this_thread::yield();
             }
-            release.store(true);
+            dying.release();
             g.wait();  // every accepted child still runs
         }
-        destroyer.join();
+        dying.join();
     });
     CHECK(message.find("shutting down") != std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "support/pool_being_destroyed.hpp"
 #include "tinyrt/sched.hpp"
 
 namespace {
@@ -92,26 +93,17 @@ TEST_CASE("destroying the pool runs every task already spawned, and their childr
 }
 
 TEST_CASE("spawning from outside into a pool that is shutting down is an error") {
-    std::atomic<bool> release{false};
-    auto owned = std::make_unique<tinyrt::pool>(tinyrt::pool_options{.workers = 1});
-    tinyrt::pool* pool = owned.get();
-    // A task that keeps the pool alive (and its destructor waiting) until
-    // the spawner has seen the refusal.
-    pool->spawn([&] {
-        while (!release.load()) std::this_thread::yield();
-    });
-    std::thread destroyer([&] { owned.reset(); });
+    test_support::pool_being_destroyed dying;
     std::string message;
     for (;;) {
         try {
-            pool->spawn([] {});  // accepted until the destructor starts
+            dying.pool().spawn([] {});  // accepted until the destructor starts
         } catch (const std::logic_error& e) {
             message = e.what();
             break;
         }
         std::this_thread::yield();
     }
-    release.store(true);
-    destroyer.join();
+    dying.join();
     CHECK(message.find("shutting down") != std::string::npos);
 }
