@@ -62,26 +62,24 @@ std::int64_t asio_sleep(long n) {
     return now_ns() - start;
 }
 
-std::int64_t asio_spawn(long n) {
+namespace {
+
+// Runs `loop(n, total)` alone on a one-thread io_context; its wall time in ns.
+std::int64_t time_loop(asio::awaitable<void> (*loop)(long, long&), long n) {
     asio::io_context ctx(1);
     long total = 0;
     const auto start = now_ns();
-    asio::co_spawn(ctx, spawn_loop(n, total), asio::detached);
+    asio::co_spawn(ctx, loop(n, total), asio::detached);
     ctx.run();
     const auto took = now_ns() - start;
     check(total == n);
     return took;
 }
 
-std::int64_t asio_await(long n) {
-    asio::io_context ctx(1);
-    long total = 0;
-    const auto start = now_ns();
-    asio::co_spawn(ctx, await_loop(n, total), asio::detached);
-    ctx.run();
-    const auto took = now_ns() - start;
-    check(total == n);
-    return took;
-}
+}  // namespace
+
+std::int64_t asio_spawn(long n) { return time_loop(spawn_loop, n); }
+
+std::int64_t asio_await(long n) { return time_loop(await_loop, n); }
 
 }  // namespace bench_coro
