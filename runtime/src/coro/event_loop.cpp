@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
@@ -62,6 +63,10 @@ event_loop::~event_loop() {
         if (w->run == &posted_function::invoke) delete static_cast<posted_function*>(w);
         w = next;
     }
+    // A poster whose item already ran may still be between its push and the
+    // end of its eventfd write: wait for it before closing the fd under it.
+    while (posters_.load(detail::acquire) != 0)  // pairs with the release decrement in post()
+        std::this_thread::yield();
     ::close(wake_fd_);
     ::close(epoll_fd_);
 }
@@ -86,6 +91,10 @@ void event_loop::post(std::function<void()> fn) {
 }
 
 void event_loop::post(detail::posted_work* work) noexcept {
+    // Announce ourselves before the item becomes visible: a loop that runs
+    // the item and then starts its destructor sees this count (the increment
+    // is sequenced before the seq_cst push that the loop's drain reads).
+    posters_.fetch_add(1, detail::seq_cst);
     // P1: push (Treiber stack). seq_cst on success: it is the P1 of the
     // wake-up protocol, ordered before P2 below.
     detail::posted_work* head = posted_.load(detail::relaxed);  // a guess; the CAS validates it
@@ -99,6 +108,7 @@ void event_loop::post(detail::posted_work* work) noexcept {
         const std::uint64_t one = 1;
         [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
     }
+    posters_.fetch_sub(1, detail::release);  // last touch of the loop; pairs with the acquire load in ~event_loop()
 }
 
 void event_loop::drain_posted() {

@@ -180,6 +180,11 @@ private:
     std::atomic<detail::posted_work*> posted_{nullptr};
     std::atomic<bool> sleeping_{false};
     std::atomic<bool> wake_pending_{false};
+    // Threads inside post() right now. post() still touches the loop (the
+    // flags, the eventfd) after its item is visible, so the destructor waits
+    // for this to drop to zero before closing the eventfd: a to_thread worker
+    // whose item the loop already ran may still be in its write() call.
+    std::atomic<int> posters_{0};
 };
 
 namespace detail {
