@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <exception>
+#include <system_error>
 #include <thread>
+#include <utility>
 
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
@@ -19,6 +22,9 @@ namespace tinyrt {
 namespace {
 
 thread_local event_loop* running_loop = nullptr;
+
+// Source of event_loop::id(); only uniqueness matters, so relaxed is enough.
+std::atomic<std::uint64_t> next_loop_id{1};
 
 constexpr std::uint64_t wake_token = ~std::uint64_t{0};  // epoll data of the eventfd
 
@@ -30,43 +36,81 @@ void check_sys(int rc, const char* what) noexcept {
     }
 }
 
+// A resource the loop cannot start without: the kernel's refusal (EMFILE,
+// ENOMEM) is raised as std::system_error, like any other resource failure.
+int check_resource(int fd, const char* what) {
+    if (fd < 0) TINYRT_THROW(std::system_error(errno, std::generic_category(), what));
+    return fd;
+}
+
+// Closes a descriptor unless released: the constructor's undo on failure.
+struct fd_guard {
+    int fd;
+    ~fd_guard() {
+        if (fd >= 0) ::close(fd);
+    }
+    int release() noexcept { return std::exchange(fd, -1); }
+};
+
 // A posted std::function: the allocating, convenient form of post().
 struct posted_function : detail::posted_work {
     std::function<void()> fn;
     static void invoke(detail::posted_work* self) noexcept {
         auto* p = static_cast<posted_function*>(self);
+#if TINYRT_EXCEPTIONS
+        // Reported like a failed detached task: nobody can receive the error,
+        // and one bad callback must not end the loop (or the program).
+        try {
+            p->fn();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "tinyrt: a function posted to the loop failed: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr,
+                         "tinyrt: a function posted to the loop failed (not a std::exception)\n");
+        }
+#else
         p->fn();
+#endif
         delete p;
     }
 };
 
 }  // namespace
 
-event_loop::event_loop() {
-    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-    check_sys(epoll_fd_, "epoll_create1");
-    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    check_sys(wake_fd_, "eventfd");
+event_loop::event_loop() : id_(next_loop_id.fetch_add(1, detail::relaxed)) {  // see next_loop_id
+    // Each descriptor is guarded until the loop is complete, so a failure
+    // half-way closes what was opened.
+    fd_guard epoll_fd{check_resource(::epoll_create1(EPOLL_CLOEXEC), "tinyrt: epoll_create1")};
+    fd_guard wake_fd{check_resource(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "tinyrt: eventfd")};
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = wake_token;
-    check_sys(::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev), "epoll_ctl(eventfd)");
+    check_resource(::epoll_ctl(epoll_fd.fd, EPOLL_CTL_ADD, wake_fd.fd, &ev),
+                   "tinyrt: epoll_ctl(eventfd)");
+    epoll_fd_ = epoll_fd.release();
+    wake_fd_ = wake_fd.release();
 }
 
 event_loop::~event_loop() {
-    // Posted work that never ran (posted after the last run) is dropped, not
-    // run on a loop that is going away; its memory is freed.
-    // The acquire pairs with post()'s CAS (seq_cst, hence also a release).
-    detail::posted_work* w = posted_.exchange(nullptr, detail::acquire);  // pairs: CAS in post()
+    // 1. A thread holding a keep-alive may still post: wait until every one
+    //    is released. The acquire pairs with the seq_cst decrement in
+    //    release_keep_alive.
+    for (std::size_t held; (held = keep_alives_.load(detail::acquire)) != 0;)
+        keep_alives_.wait(held, detail::acquire);  // woken by release_keep_alive's notify
+    // 2. A poster (a release's wake-up item included) may still be between
+    //    its push and the end of its eventfd write: wait for it before
+    //    closing the fd under it. Pairs with the release decrements in
+    //    post() and release_keep_alive().
+    while (posters_.load(detail::acquire) != 0) std::this_thread::yield();
+    // 3. Posted work that never ran (posted after the last run) is dropped,
+    //    not run on a loop that is going away; its memory is freed. The
+    //    acquire pairs with the push's CAS (seq_cst, hence also a release).
+    detail::posted_work* w = posted_.exchange(nullptr, detail::acquire);
     while (w != nullptr) {
         detail::posted_work* next = w->next;
         if (w->run == &posted_function::invoke) delete static_cast<posted_function*>(w);
         w = next;
     }
-    // A poster whose item already ran may still be between its push and the
-    // end of its eventfd write: wait for it before closing the fd under it.
-    while (posters_.load(detail::acquire) != 0)  // pairs with the release decrement in post()
-        std::this_thread::yield();
     ::close(wake_fd_);
     ::close(epoll_fd_);
 }
@@ -95,6 +139,53 @@ void event_loop::post(detail::posted_work* work) noexcept {
     // the item and then starts its destructor sees this count (the increment
     // is sequenced before the seq_cst push that the loop's drain reads).
     posters_.fetch_add(1, detail::seq_cst);
+    push_and_wake(work);
+    // The last touch of the loop; release pairs with the acquire load in ~event_loop().
+    posters_.fetch_sub(1, detail::release);
+}
+
+loop_keep_alive event_loop::keep_alive() noexcept {
+    keep_alives_.fetch_add(1, detail::seq_cst);
+    return loop_keep_alive(this);
+}
+
+void event_loop::release_keep_alive() {
+    // The wake-up item is allocated before anything is released, so a
+    // failure leaves the keep-alive held rather than the loop asleep.
+    auto* nudge = new posted_function;
+    nudge->run = &posted_function::invoke;
+    nudge->fn = [] {};
+    // Counted as a poster first: ~event_loop() may return as soon as the
+    // count below reaches zero, but then waits for posters_.
+    posters_.fetch_add(1, detail::seq_cst);
+    keep_alives_.fetch_sub(1, detail::seq_cst);
+    keep_alives_.notify_all();
+    // The loop may be asleep with the keep-alive as its only reason to wait:
+    // wake it so that its next step re-checks for a deadlock.
+    push_and_wake(nudge);
+    // The last touch of the loop; release pairs with the acquire load in ~event_loop().
+    posters_.fetch_sub(1, detail::release);
+}
+
+void loop_keep_alive::post(std::function<void()> fn) const {
+    if (loop_ == nullptr) detail::fatal("post through an empty loop_keep_alive");
+    loop_->post(std::move(fn));
+}
+
+void loop_keep_alive::reset() noexcept {
+    if (loop_ == nullptr) return;
+#if TINYRT_EXCEPTIONS
+    try {
+        std::exchange(loop_, nullptr)->release_keep_alive();
+    } catch (...) {
+        detail::fatal("out of memory releasing a loop_keep_alive");
+    }
+#else
+    std::exchange(loop_, nullptr)->release_keep_alive();
+#endif
+}
+
+void event_loop::push_and_wake(detail::posted_work* work) noexcept {
     // P1: push (Treiber stack). seq_cst on success: it is the P1 of the
     // wake-up protocol, ordered before P2 below.
     detail::posted_work* head = posted_.load(detail::relaxed);  // a guess; the CAS validates it
@@ -108,7 +199,6 @@ void event_loop::post(detail::posted_work* work) noexcept {
         const std::uint64_t one = 1;
         [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
     }
-    posters_.fetch_sub(1, detail::release);  // last touch of the loop; pairs with the acquire load in ~event_loop()
 }
 
 void event_loop::drain_posted() {
@@ -163,6 +253,10 @@ void event_loop::schedule(detail::task_node* node) noexcept {
 
 bool event_loop::park(std::coroutine_handle<> where, detail::cancel_hook* hook) noexcept {
     detail::task_node* node = current_;
+    // Shutting down (run_until_done): every task still alive was cancelled
+    // once; one that caught it and waits again is cancelled again, so run()
+    // always ends.
+    if (shutting_down_) node->flags |= detail::task_cancel_pending;
     if (node->has(detail::task_cancel_pending)) {
 #if TINYRT_EXCEPTIONS
         node->flags &= ~detail::task_cancel_pending;
@@ -338,10 +432,11 @@ void event_loop::step() {
     // A hint only: a post racing with this load is caught by the wake-up
     // protocol in wait_for_events, and one already pushed is seen here.
     const bool nothing_posted = posted_.load(detail::relaxed) == nullptr;  // a hint (see above)
-    if (timers_.empty() && io_waiting_ == 0 && external_waits_ == 0 && nothing_posted) {
+    if (timers_.empty() && io_waiting_ == 0 && external_waits_ == 0 && nothing_posted &&
+        keep_alives_.load(detail::seq_cst) == 0) {
         detail::fatal(
             "deadlock: every task is waiting and nothing can wake one "
-            "(no timer, no fd, no thread working for the loop)");
+            "(no timer, no fd, no thread working for the loop, no keep-alive held)");
     }
     wait_for_events(true);
 }
@@ -390,13 +485,13 @@ void event_loop::wait_for_events(bool may_block) {
 void event_loop::run_until_done(detail::task_node* main) {
     if (running_loop != nullptr) detail::fatal("tinyrt::run called from inside a running loop");
     running_loop = this;
-    running_ = true;
     while (!main->has(detail::task_done)) step();
     // asyncio.run's shutdown: cancel what is left and let it finish.
+    shutting_down_ = true;
     cancel_all_live();
     while (live_head_ != nullptr) step();
     drain_posted();
-    running_ = false;
+    shutting_down_ = false;
     running_loop = nullptr;
 }
 

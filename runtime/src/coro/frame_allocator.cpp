@@ -15,13 +15,14 @@ namespace {
 
 constexpr std::size_t chunk_bytes = 64 * 1024;
 
-// Process-wide: every chunk ever carved (freed at exit, after every thread
-// has handed its lists back) and the free lists of threads that have exited.
+// Process-wide: every chunk ever carved and the free lists of threads that
+// have exited. Never destroyed: a frame may be freed during static
+// destruction, in any order (a task<T> or task_handle held in a global), so
+// the chunks must outlive every object with static storage; the system takes
+// them back at exit. The registry stays reachable from registry()'s pointer,
+// so leak checkers do not count it.
 class chunk_registry {
 public:
-    ~chunk_registry() {
-        for (void* c : chunks_) ::operator delete(c);
-    }
     void* new_chunk() {
         void* c = ::operator new(chunk_bytes);
         std::lock_guard<std::mutex> lock(mutex_);
@@ -47,8 +48,8 @@ private:
 };
 
 chunk_registry& registry() {
-    static chunk_registry r;
-    return r;
+    static chunk_registry* const r = new chunk_registry;  // never deleted: see above
+    return *r;
 }
 
 // Per thread, touched only on the slow path: the chunk being carved, and at
@@ -56,7 +57,6 @@ chunk_registry& registry() {
 struct thread_carver {
     char* next = nullptr;
     std::size_t left = 0;
-    thread_carver() { static_cast<void>(registry()); }  // the registry outlives every carver
     ~thread_carver() {
         for (std::size_t cls = 0; cls < frame_class_count; ++cls) {
             if (frame_free_block* head = std::exchange(frame_lists.heads[cls], nullptr))

@@ -1,8 +1,6 @@
 // task<T>, run, create_task: smoke -> values and errors -> laziness -> deep
 // chains -> nothing left alive.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "support/child_process.hpp"
 #include "tinyrt/coro.hpp"
 
 using namespace std::chrono_literals;
@@ -172,14 +171,7 @@ TEST_CASE("create_task: the task's exception reaches whoever awaits its handle")
 
 TEST_CASE("run: a deadlock is reported with a message, not a hang") {
     // In a child process: the program ends through detail::fatal.
-    std::fflush(stdout);
-    std::fflush(stderr);
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::dup2(fds[1], 2);
+    auto r = test_support::run_in_child([] {
         auto main = []() -> tinyrt::task<void> {
             tinyrt::async_mutex m;
             co_await m.lock();
@@ -187,16 +179,8 @@ TEST_CASE("run: a deadlock is reported with a message, not a hang") {
             m.unlock();
         };
         tinyrt::run(main());
-        ::_exit(0);
-    }
-    ::close(fds[1]);
-    std::string err;
-    char buf[256];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
-        err.append(buf, static_cast<std::size_t>(n));
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
-    CHECK(err.find("tinyrt: deadlock") != std::string::npos);
+    });
+    CHECK_FALSE(r.exited_ok());
+    CHECK_FALSE(r.hung);
+    CHECK(r.err.find("tinyrt: deadlock") != std::string::npos);
 }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -207,4 +208,32 @@ TEST_CASE("tcp_stream: a write to a peer that never reads times out through wait
         co_return false;
     };
     CHECK(tinyrt::run(attempt()));
+}
+
+TEST_CASE("tcp_stream: reading a closed or moved-from stream raises EBADF whatever came before") {
+    // The previous read was short (1 byte into a 16-byte buffer): the
+    // "socket drained" hint it leaves must not outlive the socket.
+    auto attempt = [](bool by_move) -> task<int> {
+        tcp_listener listener = tcp_listener::bind();
+        tcp_stream client = co_await tcp_stream::connect("127.0.0.1", listener.port());
+        tcp_stream server = co_await listener.accept();
+        co_await server.write_all(std::string_view("x"));
+        char buf[16];
+        CHECK(co_await client.read_some(buf) == 1);  // short
+        tcp_stream other;
+        if (by_move) {
+            other = std::move(client);
+        } else {
+            client.close();
+        }
+        int seen = 0;
+        try {
+            co_await client.read_some(buf);
+        } catch (const std::system_error& e) {
+            seen = e.code().value();
+        }
+        co_return seen;
+    };
+    CHECK(tinyrt::run(attempt(false)) == EBADF);
+    CHECK(tinyrt::run(attempt(true)) == EBADF);
 }

@@ -14,7 +14,8 @@
 // Awaiting: co_await moves the result out, so a handle is awaited once (a
 // second await is a programming error reported by a message). Cancelling the
 // task that awaits a handle cancels the awaited task too (asyncio does the
-// same): the awaiter then sees cancelled_error.
+// same): the awaiter then sees cancelled_error, whatever the awaited task
+// ended with (it may catch its cancellation and return a value).
 //
 // Completion vs cancel -- only one can win: both are decided on the loop
 // thread; cancel() on a finished task does nothing and returns false; on an
@@ -22,6 +23,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstdint>
 #include <utility>
 
 #include "tinyrt/coro/event_loop.hpp"
@@ -34,12 +36,15 @@ template <typename T>
 class task_handle {
 public:
     task_handle() noexcept = default;
-    explicit task_handle(detail::task_node* node) noexcept : node_(node) {}
-    task_handle(task_handle&& o) noexcept : node_(std::exchange(o.node_, nullptr)) {}
+    task_handle(detail::task_node* node, const event_loop& loop) noexcept
+        : node_(node), loop_id_(loop.id()) {}
+    task_handle(task_handle&& o) noexcept
+        : node_(std::exchange(o.node_, nullptr)), loop_id_(std::exchange(o.loop_id_, 0)) {}
     task_handle& operator=(task_handle&& o) noexcept {
         if (this != &o) {
             reset();
             node_ = std::exchange(o.node_, nullptr);
+            loop_id_ = std::exchange(o.loop_id_, 0);
         }
         return *this;
     }
@@ -82,6 +87,7 @@ public:
             if (!loop.park(h, this)) {
                 // Cancelled before suspending: pass it on to the awaited task
                 // (it is what the awaiter is blocked on), then wait for it.
+                cancel_forwarded_ = true;
                 detail::cancel_root(node_);
                 if (detail::suspend_to_cancel) return true;
                 waiter_ = loop.current_task();
@@ -93,7 +99,14 @@ public:
             node_->listener = this;
             return true;
         }
-        T await_resume() { return detail::take_result<T>(node_); }
+        // A cancellation of the awaiting task wins over whatever the awaited
+        // task ended with: it may have caught its own cancelled_error and
+        // returned, or never reached an await (asyncio raises CancelledError
+        // in the awaiter too). Its result stays in the handle.
+        T await_resume() {
+            if (cancel_forwarded_) TINYRT_THROW(cancelled_error{});
+            return detail::take_result<T>(node_);
+        }
 
     private:
         static std::coroutine_handle<> finished(detail::completion_listener* self,
@@ -103,28 +116,40 @@ public:
         }
         static void on_cancel(detail::cancel_hook* self) noexcept {
             // Keep waiting: the awaited task's completion (by cancellation)
-            // resumes us, and await_resume rethrows its cancelled_error.
+            // resumes us, and await_resume reports cancelled_error.
             auto* me = &static_cast<awaiter&>(*self);
             me->waiter_->hook = me;
+            me->cancel_forwarded_ = true;
             detail::cancel_root(me->node_);
         }
         detail::task_node* node_;
         detail::task_node* waiter_ = nullptr;
         std::coroutine_handle<> resume_at_;
+        bool cancel_forwarded_ = false;  // the awaiting task was cancelled while it waited
     };
 
     awaiter operator co_await() & noexcept { return awaiter{checked()}; }
     awaiter operator co_await() && noexcept { return awaiter{checked()}; }
 
 private:
+    // A handle belongs to the loop that created it: awaiting it from a task
+    // of another loop (another thread) would resume that task on the wrong
+    // thread, so it ends the program with a message.
     detail::task_node* checked() const noexcept {
         if (node_ == nullptr) detail::fatal("co_await on an empty task_handle");
+        const event_loop* here = event_loop::current();
+        if (here == nullptr || here->id() != loop_id_)
+            detail::fatal(
+                "co_await on a task_handle of another event loop (a handle belongs "
+                "to the loop that created it)");
         return node_;
     }
     void reset() noexcept {
+        loop_id_ = 0;
         if (node_ != nullptr) detail::release_root(std::exchange(node_, nullptr));
     }
     detail::task_node* node_ = nullptr;
+    std::uint64_t loop_id_ = 0;  // event_loop::id() of the loop the task runs on
 };
 
 // Schedules `t` on the running loop and returns its handle. Only inside a
@@ -132,7 +157,7 @@ private:
 template <typename T>
 [[nodiscard]] task_handle<T> create_task(task<T> t) {
     event_loop& loop = detail::loop_for("create_task");
-    return task_handle<T>{detail::spawn_task(loop, std::move(t), nullptr)};
+    return task_handle<T>{detail::spawn_task(loop, std::move(t), nullptr), loop};
 }
 
 }  // namespace tinyrt

@@ -16,7 +16,8 @@
 //   3. if nothing is ready: sleep in epoll_wait until the first deadline, an
 //      fd event or a post (the wake-up protocol below); then go to 1. If
 //      nothing could ever wake it (no timer, no fd wait, no to_thread job
-//      out, nothing posted) every task waits on another task or a mutex: a
+//      out, nothing posted, no loop_keep_alive held by a thread that may
+//      still post) every task waits on another task or a mutex: a
 //      deadlock, reported with a message instead of sleeping forever
 //   4. resume every task that was ready at the start of this step (tasks made
 //      ready meanwhile wait for the next step, so timers and I/O are not
@@ -37,8 +38,10 @@
 
 #include <atomic>
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "tinyrt/coro/task_node.hpp"
@@ -83,8 +86,12 @@ inline constexpr bool suspend_to_cancel = !TINYRT_EXCEPTIONS;
 
 }  // namespace detail
 
+class loop_keep_alive;
+
 class event_loop {
 public:
+    // Raises std::system_error if the kernel refuses an epoll instance or
+    // an eventfd (EMFILE: no descriptors left), like any resource failure.
     event_loop();
     ~event_loop();
     event_loop(const event_loop&) = delete;
@@ -93,12 +100,32 @@ public:
     // The loop running on the calling thread, or nullptr outside one.
     static event_loop* current() noexcept;
 
+    // Unique among all loops of the process, even one created at the address
+    // of a destroyed one (handles use it to detect a foreign loop). Never 0.
+    std::uint64_t id() const noexcept { return id_; }
+
     // Thread-safe: runs `fn` on the loop thread at its next step, waking the
     // loop if it sleeps. Allocates one small node (use the intrusive form in
     // hot paths). Functions posted after the loop has finished its last run
     // are dropped when the loop is destroyed -- never run on a dead loop.
+    // If `fn` throws, the error is printed to stderr ("tinyrt: a function
+    // posted to the loop failed: ...", as for a failed detached task) and the
+    // loop goes on.
+    //
+    // A thread that will post later must hold a keep_alive() meanwhile: the
+    // loop cannot see a thread that merely intends to post, and with no
+    // timer, fd wait, to_thread job or keep-alive left it reports a deadlock.
     void post(std::function<void()> fn);
     void post(detail::posted_work* work) noexcept;
+
+    // A promise that some thread may still post: while the returned object
+    // (or a move of it) lives, "every task waits and nothing can wake one"
+    // is not a deadlock; the loop sleeps until a post arrives. Take it on
+    // the loop thread, before handing it to the thread that will post
+    // (asyncio's loop keeps running while call_soon_threadsafe may still
+    // come; here that promise is explicit). ~event_loop() waits until every
+    // keep-alive is released.
+    [[nodiscard]] loop_keep_alive keep_alive() noexcept;
 
     // Counters so far. Loop thread, or any thread once run() has returned.
     const loop_stats& stats() const noexcept { return stats_; }
@@ -107,7 +134,9 @@ public:
 
     // Runs steps until `main` is done, then cancels every root still
     // unfinished and runs steps until they have all finished (asyncio.run's
-    // shutdown), so no frame outlives the call.
+    // shutdown), so no frame outlives the call. During that shutdown every
+    // suspension is cancelled again (park), so a task that caught its
+    // cancellation and awaits once more cannot keep run() from returning.
     void run_until_done(detail::task_node* main);
 
     // Allocates a root node for the frame of `promise` (a fresh, never
@@ -120,9 +149,11 @@ public:
     void set_current_task(detail::task_node* node) noexcept { current_ = node; }
 
     // The current root parks at `hook`, to be resumed at `where`. Returns
-    // false, consuming the request, when a cancellation is pending: the
-    // awaiter must then report cancelled_error instead of waiting (without
-    // exceptions the node is scheduled for destruction instead).
+    // false, consuming the request, when a cancellation is pending (always,
+    // once run_until_done is shutting down): the awaiter must then report
+    // cancelled_error instead of waiting, or, if it waits on other roots,
+    // cancel them, wait, and then report cancelled_error (without exceptions
+    // the node is scheduled for destruction instead).
     bool park(std::coroutine_handle<> where, detail::cancel_hook* hook) noexcept;
     // A hook's cancel() calls this after unregistering: the request counts
     // as delivered and the root becomes ready.
@@ -161,6 +192,8 @@ private:
     void handle_fd_event(int fd, std::uint32_t events);
     void rearm(int fd) noexcept;
     void destroy_cancelled(detail::task_node* node) noexcept;
+    void push_and_wake(detail::posted_work* work) noexcept;
+    void release_keep_alive();
     void cancel_all_live() noexcept;
 
     detail::task_node* ready_head_ = nullptr;
@@ -171,9 +204,10 @@ private:
     std::vector<fd_slot> fds_;
     std::size_t io_waiting_ = 0;
     std::size_t external_waits_ = 0;
+    std::uint64_t id_;
     int epoll_fd_ = -1;
     int wake_fd_ = -1;
-    bool running_ = false;
+    bool shutting_down_ = false;  // main has finished: every park is cancelled
     loop_stats stats_;
 
     // Touched by other threads (see the wake-up protocol above).
@@ -185,6 +219,41 @@ private:
     // for this to drop to zero before closing the eventfd: a to_thread worker
     // whose item the loop already ran may still be in its write() call.
     std::atomic<int> posters_{0};
+    // loop_keep_alive objects alive (any thread releases one).
+    friend class loop_keep_alive;
+    std::atomic<std::size_t> keep_alives_{0};
+};
+
+// The handle event_loop::keep_alive() returns: move-only, released by its
+// destructor or reset(). Releasing wakes the loop so that it re-checks for a
+// deadlock. Its post() is the loop's post(); it may be called from any
+// thread while the handle is held.
+class loop_keep_alive {
+public:
+    loop_keep_alive() noexcept = default;
+    loop_keep_alive(loop_keep_alive&& o) noexcept : loop_(std::exchange(o.loop_, nullptr)) {}
+    loop_keep_alive& operator=(loop_keep_alive&& o) noexcept {
+        if (this != &o) {
+            reset();
+            loop_ = std::exchange(o.loop_, nullptr);
+        }
+        return *this;
+    }
+    loop_keep_alive(const loop_keep_alive&) = delete;
+    loop_keep_alive& operator=(const loop_keep_alive&) = delete;
+    ~loop_keep_alive() { reset(); }
+
+    bool valid() const noexcept { return loop_ != nullptr; }
+    // Posts to the loop (see event_loop::post). An empty handle is a
+    // programming error and ends the program with a message.
+    void post(std::function<void()> fn) const;
+    // Releases the promise (idempotent).
+    void reset() noexcept;
+
+private:
+    friend class event_loop;
+    explicit loop_keep_alive(event_loop* loop) noexcept : loop_(loop) {}
+    event_loop* loop_ = nullptr;
 };
 
 namespace detail {

@@ -12,8 +12,9 @@
 //   * the free lists are thread-local: no atomics, no locks on the hot path;
 //   * an empty list first adopts the lists left behind by threads that have
 //     exited (one mutex, slow path only), then carves blocks from a 64 KiB
-//     chunk; chunks are owned by one process-wide registry and returned to
-//     the system at exit, so a block may outlive the thread that carved it.
+//     chunk; chunks are owned by one process-wide registry that is never
+//     destroyed, so a block may outlive the thread that carved it, and a
+//     frame freed during static destruction (a task in a global) is safe.
 //
 // A frame freed on another thread (a task created on one loop and finished on
 // another) simply joins the freeing thread's list: blocks carry no owner, so

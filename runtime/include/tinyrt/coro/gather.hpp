@@ -64,6 +64,7 @@ public:
         return park(loop, h, nodes_.data(), nodes_.size());
     }
     std::tuple<gathered_t<Ts>...> await_resume() {
+        throw_if_cancelled();
         if (first_failed() != none) rethrow_root_error(nodes_[first_failed()]);
         return collect(std::index_sequence_for<Ts...>{});
     }
@@ -117,6 +118,7 @@ public:
         return park(loop, h, nodes_.data(), nodes_.size());
     }
     auto await_resume() {
+        throw_if_cancelled();
         if (first_failed() != none) rethrow_root_error(nodes_[first_failed()]);
         if constexpr (std::is_void_v<T>) {
             return;

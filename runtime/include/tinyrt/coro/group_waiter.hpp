@@ -13,7 +13,8 @@
 //   3. When remaining reaches 0 the awaiting task resumes (symmetric
 //      transfer from the last child's final_suspend).
 //   4. Cancelling the awaiting task cancels every unfinished child; it then
-//      resumes at step 3 and sees the first child's cancelled_error.
+//      resumes at step 3 and sees cancelled_error, whatever the children
+//      ended with (throw_if_cancelled).
 // So the group never resumes while a child still runs: a failure or a
 // cancellation propagates only after the others have finished (by
 // cancellation, or on their own if they finish first). No child outlives
@@ -24,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/coro/task_node.hpp"
 
@@ -58,6 +60,7 @@ protected:
             // the subclass destructor detaches the children).
             if (suspend_to_cancel) return true;
             waiter_->hook = nullptr;
+            cancel_forwarded_ = true;
             for (std::size_t i = 0; i < count; ++i) cancel_root(nodes[i]);
         }
         return true;
@@ -67,6 +70,15 @@ protected:
     // node (already cleared from the node array): takes its result and
     // releases it. Set by subclasses that want early harvest.
     void (*harvest_)(group_waiter* self, task_node* child) noexcept = nullptr;
+
+    // Step 4's outcome, for the subclass's await_resume (first thing): the
+    // awaiting task was cancelled, so it sees cancelled_error whatever the
+    // children ended with (they may have caught their cancellation and
+    // returned, or never reached an await). Children's results are dropped
+    // with their nodes; a failure among them is still reported (free_root).
+    void throw_if_cancelled() const {
+        if (cancel_forwarded_) TINYRT_THROW(cancelled_error{});
+    }
 
     std::size_t first_failed() const noexcept { return first_failed_; }
     std::size_t first_done() const noexcept { return first_done_; }
@@ -101,6 +113,7 @@ private:
     static void cancel_children(cancel_hook* self) noexcept {
         auto* me = &static_cast<group_waiter&>(*self);
         me->waiter_->hook = me;  // stay parked here until the children finish
+        me->cancel_forwarded_ = true;
         me->cancel_others(nullptr);
     }
 
@@ -117,6 +130,7 @@ private:
     task_node* waiter_ = nullptr;
     std::coroutine_handle<> resume_at_;
     bool first_wins_;
+    bool cancel_forwarded_ = false;  // the awaiting task was cancelled (step 4)
 };
 
 }  // namespace tinyrt::detail

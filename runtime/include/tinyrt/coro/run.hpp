@@ -14,9 +14,13 @@
 //      finishes; a detached one frees itself, an owned one waits for its
 //      owner to drop it.
 //   4. Work posted meanwhile by other threads is drained.
+//      From step 2 on, every suspension is cancelled again (park), so a
+//      task that catches the cancellation and awaits once more (cleanup,
+//      or a loop that starts new work each turn) is cancelled there too.
 // Why nothing leaks: a root is on the live list from spawn to finish, so
-// step 3 ends only when every root has finished. Like asyncio, a task that
-// catches the cancellation and keeps waiting delays the return.
+// step 3 ends only when every root has finished. Why it ends: every await
+// of a remaining task reports cancelled_error, so only a task that catches
+// it and loops forever without finishing could hold it up.
 // Not re-entrant: calling run inside a running loop on the same thread ends
 // the program with a message.
 #pragma once

@@ -21,6 +21,7 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "tinyrt/coro/deadline.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/detail/config.hpp"
@@ -49,7 +50,8 @@ public:
             cancelled_ = true;
             return detail::suspend_to_cancel;
         }
-        const std::int64_t deadline = relative_ ? event_loop::now_ns() + when_ : when_;
+        const std::int64_t deadline =
+            relative_ ? detail::deadline_after(event_loop::now_ns(), when_) : when_;
         node_ = loop.current_task();  // when_ is not needed any more: same storage
         loop.add_timer(this, deadline);
         return true;
@@ -84,19 +86,20 @@ private:
 };
 
 // Suspends the calling task for at least `d` (a negative or zero duration
-// just yields). Only inside a task run by the loop.
+// just yields). A duration too long for the clock (nanoseconds::max(),
+// hours::max(), a thousand years) sleeps forever: until cancelled.
+// Only inside a task run by the loop.
 template <typename Rep, typename Period>
-[[nodiscard]] sleep_awaiter sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
-    const auto ns = std::chrono::ceil<std::chrono::nanoseconds>(d).count();
-    return sleep_awaiter{ns > 0 ? static_cast<std::int64_t>(ns) : 0, true};
+[[nodiscard]] sleep_awaiter sleep_for(std::chrono::duration<Rep, Period> d) {
+    return sleep_awaiter{detail::wait_ns(d), true};
 }
 
-// Suspends the calling task until the steady clock reaches `t`.
+// Suspends the calling task until the steady clock reaches `t` (a time
+// point past the clock's range: forever, until cancelled).
 template <typename Duration>
 [[nodiscard]] sleep_awaiter sleep_until(
-    std::chrono::time_point<std::chrono::steady_clock, Duration> t) noexcept {
-    const auto ns = std::chrono::ceil<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-    return sleep_awaiter{static_cast<std::int64_t>(ns), false};
+    std::chrono::time_point<std::chrono::steady_clock, Duration> t) {
+    return sleep_awaiter{detail::saturating_ns(t.time_since_epoch()), false};
 }
 
 }  // namespace tinyrt

@@ -86,6 +86,11 @@ public:
     void set_continuation(std::coroutine_handle<> c) noexcept {
         continuation_ = c;
     }
+    // Whether a caller has awaited this task already (it may be running,
+    // suspended inside, or finished): a task runs once.
+    bool awaited() const noexcept {
+        return static_cast<bool>(continuation_);
+    }
     // This promise's own frame, so that a root node can hold just the
     // promise and still destroy the frame. Recorded when the task becomes a
     // root (spawn_task), not for every nested task: one store less per await.
@@ -225,14 +230,18 @@ public:
         T await_resume() { return callee.promise().take(); }
     };
 
-    // Runs the task inside the awaiting chain. An empty (moved-from) task is
-    // a programming error and ends the program with a message.
+    // Runs the task inside the awaiting chain. A task runs once: awaiting
+    // an empty (moved-from) task, or one that was awaited before (finished,
+    // or still running in another await), is a programming error and ends
+    // the program with a message.
     awaiter operator co_await() && noexcept { return awaiter{checked()}; }
     awaiter operator co_await() & noexcept { return awaiter{checked()}; }
 
 private:
     handle_type checked() const noexcept {
         if (!frame_) detail::fatal("co_await on an empty task (moved from?)");
+        if (frame_.promise().awaited())
+            detail::fatal("co_await on a task that was already awaited (a task runs once)");
         return frame_;
     }
     handle_type frame_;
@@ -266,8 +275,13 @@ inline void rethrow_root_error(task_node* node) {
 }
 
 // The result of a finished root, moved out (value, or its error rethrown).
+// Once only: a second take (a task_handle awaited twice, or result() after
+// the await) ends the program with a message.
 template <typename T>
 T take_result(task_node* node) {
+    if (node->has(task_observed))
+        fatal(
+            "a task_handle's result was already taken (awaited twice, or result() after co_await)");
     node->flags |= task_observed;
     if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
     return static_cast<promise<T>*>(node->promise)->take();

@@ -18,6 +18,9 @@
 // A root that is ready or running has no hook; a cancel() then only sets
 // cancel_pending, and the next suspension point reports it instead of
 // suspending.
+// An awaiter that waits on other roots (the last case above, gather,
+// when_any, wait_for) reports the cancellation when it resumes, whatever
+// those roots ended with.
 #pragma once
 
 #include <coroutine>

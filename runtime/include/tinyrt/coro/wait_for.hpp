@@ -13,8 +13,9 @@
 //     it ended with cancelled_error the awaiter gets timeout_error; if it
 //     ended otherwise anyway (it caught the cancellation and returned, or
 //     failed), that outcome is what the awaiter gets.
-// Cancelling the awaiter removes the timer and cancels the task; it then
-// sees cancelled_error. Without exceptions a timeout cannot be reported as
+// Cancelling the awaiter removes the timer and cancels the task; once the
+// task has finished the awaiter sees cancelled_error, whatever the task
+// ended with. Without exceptions a timeout cannot be reported as
 // an error value: it ends the program with "tinyrt: wait_for timed out".
 #pragma once
 
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "tinyrt/coro/deadline.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/task.hpp"
 
@@ -53,13 +55,16 @@ public:
         resume_at_ = h;
         if (!loop_->park(h, this)) {
             if (suspend_to_cancel) return true;
+            cancel_forwarded_ = true;
             cancel_root(node_);  // cancelled already: no timer, just wait for the task
             return true;
         }
-        loop_->add_timer(this, event_loop::now_ns() + timeout_ns_);
+        loop_->add_timer(this, deadline_after(event_loop::now_ns(), timeout_ns_));
         return true;
     }
     T await_resume() {
+        // The awaiter's own cancellation wins over the task's outcome.
+        if (cancel_forwarded_) TINYRT_THROW(cancelled_error{});
         if (timed_out_ && node_->has(task_cancelled)) TINYRT_THROW(timeout_error{});
         return take_result<T>(node_);
     }
@@ -78,6 +83,7 @@ private:
     static void on_cancel(cancel_hook* self) noexcept {
         auto* me = &static_cast<wait_for_awaiter&>(*self);
         me->waiter_->hook = me;
+        me->cancel_forwarded_ = true;
         me->loop_->cancel_timer(me);
         cancel_root(me->node_);
     }
@@ -89,17 +95,19 @@ private:
     task_node* waiter_ = nullptr;
     std::coroutine_handle<> resume_at_;
     bool timed_out_ = false;
+    bool cancel_forwarded_ = false;  // the awaiting task was cancelled while it waited
 };
 
 }  // namespace detail
 
 // Awaitable: the task's result if it finishes within `timeout`, else
-// timeout_error (after the task has been cancelled and has finished).
+// timeout_error (after the task has been cancelled and has finished). A
+// timeout too long for the clock (nanoseconds::max(), seconds::max())
+// never fires.
 template <typename T, typename Rep, typename Period>
 [[nodiscard]] detail::wait_for_awaiter<T> wait_for(task<T> t,
                                                    std::chrono::duration<Rep, Period> timeout) {
-    const auto ns = std::chrono::ceil<std::chrono::nanoseconds>(timeout).count();
-    return detail::wait_for_awaiter<T>{std::move(t), ns > 0 ? static_cast<std::int64_t>(ns) : 0};
+    return detail::wait_for_awaiter<T>{std::move(t), detail::wait_ns(timeout)};
 }
 
 }  // namespace tinyrt

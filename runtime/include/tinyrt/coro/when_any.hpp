@@ -53,6 +53,7 @@ public:
         return park(loop, h, nodes_.data(), nodes_.size());
     }
     auto await_resume() {
+        throw_if_cancelled();
         const std::size_t winner = first_done();
         if constexpr (std::is_void_v<T>) {
             take_result<void>(nodes_[winner]);

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include "tinyrt/coro.hpp"
 #include "tinyrt/io/unique_fd.hpp"
@@ -36,6 +37,17 @@ public:
     tcp_stream() noexcept = default;  // not connected
     // Adopts a connected socket; makes it non-blocking and sets TCP_NODELAY.
     explicit tcp_stream(unique_fd fd) noexcept;
+    // A move takes the socket and its read hint; the moved-from stream is
+    // closed, exactly as after close().
+    tcp_stream(tcp_stream&& o) noexcept
+        : fd_(std::move(o.fd_)), drained_(std::exchange(o.drained_, false)) {}
+    tcp_stream& operator=(tcp_stream&& o) noexcept {
+        if (this != &o) {
+            fd_ = std::move(o.fd_);
+            drained_ = std::exchange(o.drained_, false);
+        }
+        return *this;
+    }
 
     // Connects to `ipv4:port` ("127.0.0.1"). An invalid address raises
     // errc::invalid_argument; a refused or unreachable peer raises the system
@@ -44,7 +56,8 @@ public:
 
     // Reads what is available, at least one byte, at most buffer.size().
     // Returns 0 only at end of stream (the peer shut down its side) or for an
-    // empty buffer.
+    // empty buffer. On a closed (or moved-from) stream a read or write raises
+    // errc::bad_file_descriptor, whatever the reads before it returned.
     [[nodiscard]] task<std::size_t> read_some(std::span<char> buffer);
     // Fills the whole buffer, or raises stream_errc::end_of_stream if the
     // peer closes first.
@@ -57,7 +70,10 @@ public:
     // Half-close: the peer's reads see end of stream; reading still works.
     void shutdown_write() noexcept;
     // Forgets the socket in the loop and closes it. Idempotent.
-    void close() noexcept { fd_.reset(); }
+    void close() noexcept {
+        fd_.reset();
+        drained_ = false;  // the hint belongs to the socket just closed
+    }
 
     [[nodiscard]] bool is_open() const noexcept { return static_cast<bool>(fd_); }
     [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
@@ -67,6 +83,7 @@ private:
     // The previous read returned fewer bytes than asked: the socket was
     // empty then, so the next read waits for readiness before calling recv.
     // Only a hint: a wrong guess costs one loop turn, never a lost byte.
+    // It describes the open socket only (close and moves clear it).
     bool drained_ = false;
 };
 
