@@ -62,11 +62,8 @@ struct posted_function : detail::posted_work {
         // and one bad callback must not end the loop (or the program).
         try {
             p->fn();
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "tinyrt: a function posted to the loop failed: %s\n", e.what());
         } catch (...) {
-            std::fprintf(stderr,
-                         "tinyrt: a function posted to the loop failed (not a std::exception)\n");
+            detail::report_error("a function posted to the loop failed", std::current_exception());
         }
 #else
         p->fn();

@@ -22,7 +22,6 @@
 #pragma once
 
 #include <coroutine>
-#include <cstdio>
 #include <exception>
 #include <new>
 #include <type_traits>
@@ -119,15 +118,7 @@ public:
     // failure is dropped silently.
     void report_unobserved_error() const noexcept {
 #if TINYRT_EXCEPTIONS
-        if (error_ == nullptr) return;
-        try {
-            std::rethrow_exception(error_);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "tinyrt: a task failed and nobody awaited it: %s\n", e.what());
-        } catch (...) {
-            std::fprintf(stderr,
-                         "tinyrt: a task failed and nobody awaited it (not a std::exception)\n");
-        }
+        if (error_ != nullptr) report_error("a task failed and nobody awaited it", error_);
 #endif
     }
 
