@@ -88,6 +88,11 @@ TEST_CASE("post: a posted function that throws is reported and the loop goes on"
 
 TEST_CASE("event_loop: no descriptors left raises system_error (EMFILE), not an abort") {
     auto r = test_support::run_in_child([] {
+        // UBSan's vptr check opens a pipe the first time it meets an object
+        // of a new dynamic type; meet the error category while descriptors
+        // remain (a no-op in other builds).
+        const std::system_error warm_up(EMFILE, std::generic_category(), "warm-up");
+        if (warm_up.code().message().empty()) return 9;
         rlimit lim{};
         ::getrlimit(RLIMIT_NOFILE, &lim);
         lim.rlim_cur = 64;
@@ -113,5 +118,6 @@ TEST_CASE("event_loop: no descriptors left raises system_error (EMFILE), not an 
         if (outcome == 0 && reopened < 0) outcome = 15;
         return outcome;
     });
+    INFO(r.err);
     CHECK(r.exit_status == 0);
 }
