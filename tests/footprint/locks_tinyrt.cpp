@@ -1,0 +1,26 @@
+// Footprint: two std::threads counting under each of tinyrt's three locks.
+#include <tinyrt/sync.hpp>
+
+#include <mutex>
+#include <thread>
+
+template <class Lock>
+long count() {
+    Lock lock;
+    long n = 0;
+    auto work = [&] {
+        for (int i = 0; i < 1000; ++i) {
+            std::lock_guard<Lock> g(lock);
+            ++n;
+        }
+    };
+    std::thread a(work), b(work);
+    a.join();
+    b.join();
+    return n;
+}
+
+int main() {
+    long n = count<tinyrt::mutex>() + count<tinyrt::spinlock>() + count<tinyrt::ticket_lock>();
+    return n == 6000 ? 0 : 1;
+}
