@@ -1,5 +1,5 @@
-// Recycling frame allocator, slow paths: see tinyrt/coro/frame_allocator.hpp.
-#include "tinyrt/coro/frame_allocator.hpp"
+// Recycling frame allocator, slow paths: see tinyrt/coro/detail/frame_allocator.hpp.
+#include "tinyrt/coro/detail/frame_allocator.hpp"
 
 #include <array>
 #include <mutex>

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <utility>
 
-#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/coro/detail/loop_core.hpp"
 
 namespace tinyrt {
 
@@ -15,7 +15,7 @@ namespace {
 constexpr std::uint32_t readable_bit = static_cast<std::uint32_t>(io_interest::readable);
 }  // namespace
 
-void event_loop::add_io_waiter(detail::io_waiter* w) {
+void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
     if (w->fd < 0) detail::fatal("wait_ready: negative file descriptor");
     const auto fd = static_cast<std::size_t>(w->fd);
     if (fd >= fds_.size()) fds_.resize(fd + 1);
@@ -29,7 +29,7 @@ void event_loop::add_io_waiter(detail::io_waiter* w) {
     rearm(w->fd);
 }
 
-void event_loop::remove_io_waiter(detail::io_waiter* w) noexcept {
+void detail::loop_core::remove_io_waiter(detail::io_waiter* w) noexcept {
     const auto fd = static_cast<std::size_t>(w->fd);
     if (fd >= fds_.size()) return;
     fd_slot& slot = fds_[fd];
@@ -48,7 +48,7 @@ void event_loop::remove_io_waiter(detail::io_waiter* w) noexcept {
 }
 
 // Arms the fd (one-shot) for the interests still waited on, or removes it.
-void event_loop::rearm(int fd) noexcept {
+void detail::loop_core::rearm(int fd) noexcept {
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
     std::uint32_t events = 0;
     if (slot.reader != nullptr) events |= EPOLLIN | EPOLLRDHUP;
@@ -75,22 +75,18 @@ void event_loop::rearm(int fd) noexcept {
     handle_fd_event(fd, EPOLLERR);
 }
 
-void event_loop::handle_fd_event(int fd, std::uint32_t events) {
+void detail::loop_core::handle_fd_event(int fd, std::uint32_t events) {
     if (static_cast<std::size_t>(fd) >= fds_.size()) return;
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
     const std::uint32_t failure = EPOLLERR | EPOLLHUP;
     bool woke = false;
     if (slot.reader != nullptr && (events & (EPOLLIN | EPOLLRDHUP | failure)) != 0) {
-        detail::io_waiter* w = std::exchange(slot.reader, nullptr);
-        w->node->hook = nullptr;
-        schedule(w->node);
+        wake(std::exchange(slot.reader, nullptr)->node);
         --io_waiting_;
         woke = true;
     }
     if (slot.writer != nullptr && (events & (EPOLLOUT | failure)) != 0) {
-        detail::io_waiter* w = std::exchange(slot.writer, nullptr);
-        w->node->hook = nullptr;
-        schedule(w->node);
+        wake(std::exchange(slot.writer, nullptr)->node);
         --io_waiting_;
         woke = true;
     }
@@ -99,7 +95,7 @@ void event_loop::handle_fd_event(int fd, std::uint32_t events) {
     if (woke && slot.in_epoll && (slot.reader != nullptr || slot.writer != nullptr)) rearm(fd);
 }
 
-void event_loop::forget_fd(int fd) noexcept {
+void detail::loop_core::forget_fd(int fd) noexcept {
     if (fd < 0 || static_cast<std::size_t>(fd) >= fds_.size()) return;
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
     if (slot.reader != nullptr || slot.writer != nullptr) {
@@ -110,7 +106,7 @@ void event_loop::forget_fd(int fd) noexcept {
 }
 
 void forget_fd(int fd) noexcept {
-    if (event_loop* loop = event_loop::current()) loop->forget_fd(fd);
+    if (detail::loop_core* loop = detail::loop_core::running()) loop->forget_fd(fd);
 }
 
 }  // namespace tinyrt

@@ -1,6 +1,6 @@
 // timer_queue on its own: order by deadline, FIFO for equal deadlines, the
 // sorted run and the heap together, lazy cancellation and compaction.
-#include "tinyrt/coro/timer_queue.hpp"
+#include "tinyrt/coro/detail/timer_queue.hpp"
 
 #include <doctest/doctest.h>
 

@@ -36,8 +36,9 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/parked_awaiter.hpp"
 #include "tinyrt/coro/errors.hpp"
-#include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {
@@ -77,14 +78,12 @@ private:
     static constexpr std::uintptr_t unlocked = 0;
     static constexpr std::uintptr_t locked = 1;
 
-    struct waiter : detail::cancel_hook {
+    struct waiter : detail::parked_awaiter {
+        using parked_awaiter::parked_awaiter;
         async_mutex* mutex = nullptr;
         waiter* prev = nullptr;  // towards head_ (older)
         waiter* next = nullptr;  // towards the tail (newer)
-        detail::task_node* node = nullptr;
-        event_loop* loop = nullptr;
         bool queued = false;
-        bool cancelled = false;
     };
 
     waiter* tail() const noexcept {
@@ -121,8 +120,7 @@ private:
     static void on_cancel(detail::cancel_hook* self) noexcept {
         auto* w = &static_cast<waiter&>(*self);
         w->mutex->unlink(w);
-        w->cancelled = true;
-        w->loop->deliver_cancel(w->node);
+        w->wake_cancelled();
     }
 
     std::uintptr_t state_ = unlocked;
@@ -131,12 +129,9 @@ private:
 
 class async_mutex::lock_awaiter : private async_mutex::waiter {
 public:
-    explicit lock_awaiter(async_mutex& m) noexcept {
+    explicit lock_awaiter(async_mutex& m) noexcept : waiter(&async_mutex::on_cancel) {
         this->mutex = &m;
-        this->cancel = &async_mutex::on_cancel;
     }
-    lock_awaiter(const lock_awaiter&) = delete;
-    lock_awaiter& operator=(const lock_awaiter&) = delete;
     // Destroyed while queued only when a cancelled chain is destroyed
     // (builds without exceptions).
     ~lock_awaiter() {
@@ -145,18 +140,11 @@ public:
 
     bool await_ready() noexcept { return mutex->try_lock(); }
     bool await_suspend(std::coroutine_handle<> h) noexcept {
-        loop = &detail::loop_for("async_mutex::lock");
-        if (!loop->park(h, this)) {
-            cancelled = true;
-            return detail::suspend_to_cancel;
-        }
-        node = loop->current_task();
+        if (!park(detail::loop_for("async_mutex::lock"), h)) return detail::suspend_to_cancel;
         mutex->enqueue(this);
         return true;
     }
-    void await_resume() const {
-        if (cancelled) TINYRT_THROW(cancelled_error{});
-    }
+    void await_resume() const { throw_if_cancelled(); }
 
 private:
     friend class async_mutex;
@@ -212,8 +200,7 @@ inline void async_mutex::unlock() noexcept {
         return;
     }
     unlink(w);  // the mutex stays locked: w owns it now
-    w->node->hook = nullptr;
-    w->loop->schedule(w->node);
+    w->wake();
 }
 
 }  // namespace tinyrt

@@ -26,9 +26,9 @@
 #include <cstdint>
 #include <utility>
 
-#include "tinyrt/coro/event_loop.hpp"
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/task.hpp"
-#include "tinyrt/coro/task_node.hpp"
 
 namespace tinyrt {
 
@@ -36,7 +36,7 @@ template <typename T>
 class task_handle {
 public:
     task_handle() noexcept = default;
-    task_handle(detail::task_node* node, const event_loop& loop) noexcept
+    task_handle(detail::task_node* node, const detail::loop_core& loop) noexcept
         : node_(node), loop_id_(loop.id()) {}
     task_handle(task_handle&& o) noexcept
         : node_(std::exchange(o.node_, nullptr)), loop_id_(std::exchange(o.loop_id_, 0)) {}
@@ -62,7 +62,7 @@ public:
     // task sees cancelled_error at its current await (or its next one if it
     // is ready to run); whoever awaits this handle then sees it too.
     // Loop thread only.
-    bool cancel() noexcept { return node_ != nullptr && detail::cancel_root(node_); }
+    bool cancel() noexcept { return node_ != nullptr && node_->cancel(); }
 
     // The result of a finished task (moved out); the task's error rethrown.
     T result() {
@@ -81,14 +81,14 @@ public:
         }
         bool await_ready() const noexcept { return node_->has(detail::task_done); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
-            event_loop& loop = detail::loop_for("co_await task_handle");
+            detail::loop_core& loop = detail::loop_for("co_await task_handle");
             if (node_->listener != nullptr)
                 detail::fatal("a task_handle is awaited by two tasks at once");
             if (!loop.park(h, this)) {
                 // Cancelled before suspending: pass it on to the awaited task
                 // (it is what the awaiter is blocked on), then wait for it.
                 cancel_forwarded_ = true;
-                detail::cancel_root(node_);
+                node_->cancel();
                 if (detail::suspend_to_cancel) return true;
                 waiter_ = loop.current_task();
                 waiter_->resume_point = h;
@@ -112,7 +112,7 @@ public:
         static std::coroutine_handle<> finished(detail::completion_listener* self,
                                                 detail::task_node*) noexcept {
             auto* me = &static_cast<awaiter&>(*self);
-            return detail::resume_waiter(me->waiter_, me->resume_at_);
+            return me->waiter_->resume_waiter(me->resume_at_);
         }
         static void on_cancel(detail::cancel_hook* self) noexcept {
             // Keep waiting: the awaited task's completion (by cancellation)
@@ -120,7 +120,7 @@ public:
             auto* me = &static_cast<awaiter&>(*self);
             me->waiter_->hook = me;
             me->cancel_forwarded_ = true;
-            detail::cancel_root(me->node_);
+            me->node_->cancel();
         }
         detail::task_node* node_;
         detail::task_node* waiter_ = nullptr;
@@ -137,7 +137,7 @@ private:
     // thread, so it ends the program with a message.
     detail::task_node* checked() const noexcept {
         if (node_ == nullptr) detail::fatal("co_await on an empty task_handle");
-        const event_loop* here = event_loop::current();
+        const detail::loop_core* here = detail::loop_core::running();
         if (here == nullptr || here->id() != loop_id_)
             detail::fatal(
                 "co_await on a task_handle of another event loop (a handle belongs "
@@ -146,7 +146,7 @@ private:
     }
     void reset() noexcept {
         loop_id_ = 0;
-        if (node_ != nullptr) detail::release_root(std::exchange(node_, nullptr));
+        if (node_ != nullptr) std::exchange(node_, nullptr)->release();
     }
     detail::task_node* node_ = nullptr;
     std::uint64_t loop_id_ = 0;  // event_loop::id() of the loop the task runs on
@@ -156,7 +156,7 @@ private:
 // task run by the loop (like asyncio.create_task).
 template <typename T>
 [[nodiscard]] task_handle<T> create_task(task<T> t) {
-    event_loop& loop = detail::loop_for("create_task");
+    detail::loop_core& loop = detail::loop_for("create_task");
     return task_handle<T>{detail::spawn_task(loop, std::move(t), nullptr), loop};
 }
 

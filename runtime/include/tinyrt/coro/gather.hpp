@@ -27,7 +27,7 @@
 #include <variant>
 #include <vector>
 
-#include "tinyrt/coro/group_waiter.hpp"
+#include "tinyrt/coro/detail/group_waiter.hpp"
 #include "tinyrt/coro/task.hpp"
 
 namespace tinyrt {
@@ -53,13 +53,13 @@ public:
         : group_waiter(false), tasks_(std::move(ts)...) {}
     ~gather_tuple_awaiter() {
         for (task_node* n : nodes_) {
-            if (n != nullptr) release_root(n);
+            if (n != nullptr) n->release();
         }
     }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
-        event_loop& loop = loop_for("gather");
+        loop_core& loop = loop_for("gather");
         spawn_all(loop, std::index_sequence_for<Ts...>{});
         return park(loop, h, nodes_.data(), nodes_.size());
     }
@@ -71,7 +71,7 @@ public:
 
 private:
     template <std::size_t... I>
-    void spawn_all(event_loop& loop, std::index_sequence<I...>) {
+    void spawn_all(loop_core& loop, std::index_sequence<I...>) {
         ((nodes_[I] = spawn_task(loop, std::move(std::get<I>(tasks_)), this,
                                  static_cast<std::uint32_t>(I))),
          ...);
@@ -101,13 +101,13 @@ public:
     }
     ~gather_vector_awaiter() {
         for (task_node* n : nodes_) {
-            if (n != nullptr) release_root(n);
+            if (n != nullptr) n->release();
         }
     }
 
     bool await_ready() const noexcept { return tasks_.empty(); }
     bool await_suspend(std::coroutine_handle<> h) {
-        event_loop& loop = loop_for("gather");
+        loop_core& loop = loop_for("gather");
         nodes_.reserve(tasks_.size());
         for (std::size_t i = 0; i < tasks_.size(); ++i) {
             nodes_.push_back(
@@ -137,7 +137,7 @@ private:
         auto* me = static_cast<gather_vector_awaiter*>(self);
         // A successful child: take_result cannot throw here.
         me->results_[child->tag] = take_result<T>(child);
-        release_root(child);
+        child->release();
     }
 
     std::vector<task<T>> tasks_;

@@ -27,53 +27,59 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/parked_awaiter.hpp"
 #include "tinyrt/coro/errors.hpp"
-#include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {
 
 enum class io_interest : std::uint32_t { readable = 1, writable = 2 };
 
+namespace detail {
+
+// A coroutine parked in wait_ready on one fd and direction: what the loop's
+// fd slots hold (io_wait.cpp).
+struct io_waiter : parked_awaiter {
+    using parked_awaiter::parked_awaiter;
+    int fd = -1;
+    std::uint32_t interest = 0;  // 1 readable, 2 writable (io_interest)
+};
+
+}  // namespace detail
+
 class io_wait_awaiter : private detail::io_waiter {
 public:
-    io_wait_awaiter(int watched_fd, io_interest wanted) noexcept {
+    io_wait_awaiter(int watched_fd, io_interest wanted) noexcept : io_waiter(&on_cancel) {
         this->fd = watched_fd;
         this->interest = static_cast<std::uint32_t>(wanted);
-        this->cancel = &on_cancel;
     }
-    io_wait_awaiter(const io_wait_awaiter&) = delete;
-    io_wait_awaiter& operator=(const io_wait_awaiter&) = delete;
     // Destroyed while parked only when a cancelled chain is destroyed (builds
     // without exceptions): take the waiter out of the reactor.
     ~io_wait_awaiter() {
-        if (loop_ != nullptr && node != nullptr && !done_) loop_->remove_io_waiter(this);
+        if (parked_ && !done_) detail::loop_core::running()->remove_io_waiter(this);
     }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
-        loop_ = &detail::loop_for("wait_ready");
-        if (!loop_->park(h, this)) {
-            cancelled = true;
-            return detail::suspend_to_cancel;
-        }
-        node = loop_->current_task();
-        loop_->add_io_waiter(this);
+        detail::loop_core& loop = detail::loop_for("wait_ready");
+        if (!park(loop, h)) return detail::suspend_to_cancel;
+        loop.add_io_waiter(this);
+        parked_ = true;
         return true;
     }
     void await_resume() {
         done_ = true;
-        if (cancelled) TINYRT_THROW(cancelled_error{});
+        throw_if_cancelled();
     }
 
 private:
     static void on_cancel(detail::cancel_hook* self) noexcept {
         auto* me = &static_cast<io_wait_awaiter&>(*self);
-        me->loop_->remove_io_waiter(me);
-        me->cancelled = true;
-        me->loop_->deliver_cancel(me->node);
+        detail::loop_core::running()->remove_io_waiter(me);
+        me->wake_cancelled();
     }
-    event_loop* loop_ = nullptr;
+    bool parked_ = false;
     bool done_ = false;
 };
 

@@ -3,7 +3,7 @@
 //
 //   int main() { return tinyrt::run(amain()); }
 //
-// Shutdown (asyncio.run's), in event_loop::run_until_done:
+// Shutdown (asyncio.run's), in loop_core::run_until_done:
 //   1. `main` reaches its final_suspend: its node is marked done.
 //   2. Every root still on the loop's live list (detached create_task
 //      handles, handles kept elsewhere, tasks they started) is cancelled:
@@ -37,9 +37,9 @@ template <typename T>
 T run_on(event_loop& loop, task<T> main) {
     struct owner {
         detail::task_node* node;
-        ~owner() { detail::release_root(node); }
-    } root{detail::spawn_task(loop, std::move(main), nullptr)};
-    loop.run_until_done(root.node);
+        ~owner() { node->release(); }
+    } root{detail::spawn_task(detail::core_of(loop), std::move(main), nullptr)};
+    detail::core_of(loop).run_until_done(root.node);
     return detail::take_result<T>(root.node);
 }
 

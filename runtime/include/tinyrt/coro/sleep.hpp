@@ -21,68 +21,49 @@
 #include <coroutine>
 #include <cstdint>
 
-#include "tinyrt/coro/deadline.hpp"
+#include "tinyrt/coro/detail/deadline.hpp"
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/parked_awaiter.hpp"
 #include "tinyrt/coro/errors.hpp"
-#include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {
 
-class sleep_awaiter : private detail::cancel_hook, private detail::timer_node {
+class sleep_awaiter : private detail::parked_awaiter, private detail::timer_node {
 public:
     explicit sleep_awaiter(std::int64_t deadline_ns, bool relative) noexcept
-        : when_(deadline_ns), relative_(relative) {
-        this->cancel = &on_cancel;
+        : parked_awaiter(&on_cancel), relative_(relative) {
+        this->arg = deadline_ns;
         this->fire = &on_fire;
     }
-    sleep_awaiter(const sleep_awaiter&) = delete;
-    sleep_awaiter& operator=(const sleep_awaiter&) = delete;
     // Destroyed while queued only when a cancelled chain is destroyed
     // (builds without exceptions): take the timer out of the heap.
     ~sleep_awaiter() {
-        if (queued()) event_loop::current()->cancel_timer(this);
+        if (queued()) detail::loop_core::running()->cancel_timer(this);
     }
 
     bool await_ready() const noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> h) {
-        event_loop& loop = detail::loop_for("sleep_for");
-        if (!loop.park(h, this)) {
-            cancelled_ = true;
-            return detail::suspend_to_cancel;
-        }
+    bool await_suspend(std::coroutine_handle<> h) noexcept {
+        detail::loop_core& loop = detail::loop_for("sleep_for");
         const std::int64_t deadline =
-            relative_ ? detail::deadline_after(event_loop::now_ns(), when_) : when_;
-        node_ = loop.current_task();  // when_ is not needed any more: same storage
+            relative_ ? detail::deadline_after(detail::loop_core::now_ns(), arg) : arg;
+        if (!park(loop, h)) return detail::suspend_to_cancel;  // arg is now the node
         loop.add_timer(this, deadline);
         return true;
     }
-    void await_resume() const {
-        if (cancelled_) TINYRT_THROW(cancelled_error{});
-    }
+    void await_resume() const { throw_if_cancelled(); }
 
 private:
     static void on_fire(detail::timer_node* self) noexcept {
-        auto* me = &static_cast<sleep_awaiter&>(*self);
-        me->node_->hook = nullptr;
-        event_loop::current()->schedule(me->node_);
+        static_cast<sleep_awaiter&>(*self).wake();
     }
     static void on_cancel(detail::cancel_hook* self) noexcept {
         auto* me = &static_cast<sleep_awaiter&>(*self);
-        event_loop* loop = event_loop::current();
-        loop->cancel_timer(me);
-        me->cancelled_ = true;
-        loop->deliver_cancel(me->node_);
+        detail::loop_core::running()->cancel_timer(me);
+        me->wake_cancelled();
     }
 
-    // Small on purpose: it lives in every sleeping frame. Before the await
-    // suspends, when_ holds the duration or absolute deadline (ns); after,
-    // node_ holds the sleeping root.
-    union {
-        std::int64_t when_;
-        detail::task_node* node_;
-    };
-    bool relative_;
-    bool cancelled_ = false;
+    bool relative_;  // arg is a duration (sleep_for), not a deadline
 };
 
 // Suspends the calling task for at least `d` (a negative or zero duration

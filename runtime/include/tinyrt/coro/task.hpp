@@ -18,7 +18,7 @@
 //   to the global operator new in the steady state.
 // * A task handed to the loop (run, create_task, gather...) becomes a root:
 //   its promise gets a task_node (root_) and its final_suspend reports to the
-//   loop instead of a caller (event_loop.hpp, finish_root).
+//   loop instead of a caller (task_node::finish).
 #pragma once
 
 #include <coroutine>
@@ -27,10 +27,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "tinyrt/coro/detail/frame_allocator.hpp"
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
-#include "tinyrt/coro/event_loop.hpp"
-#include "tinyrt/coro/frame_allocator.hpp"
-#include "tinyrt/coro/task_node.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {
@@ -58,7 +58,7 @@ public:
             promise_base& p = self.promise();
             // A nested task always has a caller (it only runs when awaited);
             // a root reports to the loop, which picks what runs next.
-            if (p.root_ != nullptr) return finish_root(p.root_);
+            if (p.root_ != nullptr) return p.root_->finish();
             return p.continuation_;
         }
         void await_resume() const noexcept {}
@@ -249,7 +249,7 @@ inline task<void> promise<void>::get_return_object() noexcept {
 
 // Turns a task into a root on `loop`: the node owns the frame from now on.
 template <typename T>
-task_node* spawn_task(event_loop& loop, task<T>&& t, completion_listener* listener,
+task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listener,
                       std::uint32_t tag = 0) {
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");

@@ -124,7 +124,7 @@ private:
 
     pool* pool_;
     F fn_;
-    event_loop* loop_ = nullptr;
+    loop_core* loop_ = nullptr;
     task_node* node_ = nullptr;
     std::optional<stored_type> value_;
 #if TINYRT_EXCEPTIONS

@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "tinyrt/coro/deadline.hpp"
+#include "tinyrt/coro/detail/deadline.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/task.hpp"
 
@@ -44,7 +44,7 @@ public:
     wait_for_awaiter& operator=(const wait_for_awaiter&) = delete;
     ~wait_for_awaiter() {
         if (queued()) loop_->cancel_timer(this);
-        if (node_ != nullptr) release_root(node_);
+        if (node_ != nullptr) node_->release();
     }
 
     bool await_ready() const noexcept { return false; }
@@ -56,10 +56,10 @@ public:
         if (!loop_->park(h, this)) {
             if (suspend_to_cancel) return true;
             cancel_forwarded_ = true;
-            cancel_root(node_);  // cancelled already: no timer, just wait for the task
+            node_->cancel();  // cancelled already: no timer, just wait for the task
             return true;
         }
-        loop_->add_timer(this, deadline_after(event_loop::now_ns(), timeout_ns_));
+        loop_->add_timer(this, deadline_after(loop_core::now_ns(), timeout_ns_));
         return true;
     }
     T await_resume() {
@@ -73,24 +73,24 @@ private:
     static std::coroutine_handle<> finished(completion_listener* self, task_node*) noexcept {
         auto* me = &static_cast<wait_for_awaiter&>(*self);
         me->loop_->cancel_timer(me);  // completion won (no-op if the timer fired)
-        return resume_waiter(me->waiter_, me->resume_at_);
+        return me->waiter_->resume_waiter(me->resume_at_);
     }
     static void on_fire(timer_node* self) noexcept {
         auto* me = &static_cast<wait_for_awaiter&>(*self);
         me->timed_out_ = true;
-        cancel_root(me->node_);  // the awaiter resumes when the task has finished
+        me->node_->cancel();  // the awaiter resumes when the task has finished
     }
     static void on_cancel(cancel_hook* self) noexcept {
         auto* me = &static_cast<wait_for_awaiter&>(*self);
         me->waiter_->hook = me;
         me->cancel_forwarded_ = true;
         me->loop_->cancel_timer(me);
-        cancel_root(me->node_);
+        me->node_->cancel();
     }
 
     task<T> task_;
     std::int64_t timeout_ns_;
-    event_loop* loop_ = nullptr;
+    loop_core* loop_ = nullptr;
     task_node* node_ = nullptr;
     task_node* waiter_ = nullptr;
     std::coroutine_handle<> resume_at_;

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "tinyrt/coro/group_waiter.hpp"
+#include "tinyrt/coro/detail/group_waiter.hpp"
 #include "tinyrt/coro/task.hpp"
 
 namespace tinyrt {
@@ -38,12 +38,12 @@ public:
         if (tasks_.empty()) fatal("when_any of no tasks");
     }
     ~when_any_awaiter() {
-        for (task_node* n : nodes_) release_root(n);
+        for (task_node* n : nodes_) n->release();
     }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
-        event_loop& loop = loop_for("when_any");
+        loop_core& loop = loop_for("when_any");
         nodes_.reserve(tasks_.size());
         for (std::size_t i = 0; i < tasks_.size(); ++i) {
             nodes_.push_back(

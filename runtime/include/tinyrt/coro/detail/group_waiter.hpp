@@ -25,9 +25,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
-#include "tinyrt/coro/event_loop.hpp"
-#include "tinyrt/coro/task_node.hpp"
 
 namespace tinyrt::detail {
 
@@ -47,7 +47,7 @@ protected:
 
     // Step 1, after the subclass spawned `count` children into `nodes`.
     // Returns what await_suspend returns.
-    bool park(event_loop& loop, std::coroutine_handle<> h, task_node** nodes,
+    bool park(loop_core& loop, std::coroutine_handle<> h, task_node** nodes,
               std::size_t count) noexcept {
         nodes_ = nodes;
         count_ = count;
@@ -61,7 +61,7 @@ protected:
             if (suspend_to_cancel) return true;
             waiter_->hook = nullptr;
             cancel_forwarded_ = true;
-            for (std::size_t i = 0; i < count; ++i) cancel_root(nodes[i]);
+            for (std::size_t i = 0; i < count; ++i) nodes[i]->cancel();
         }
         return true;
     }
@@ -106,7 +106,7 @@ private:
             me->first_done_ = child->tag;
             me->cancel_others(child);
         }
-        if (--me->remaining_ == 0) return resume_waiter(me->waiter_, me->resume_at_);
+        if (--me->remaining_ == 0) return me->waiter_->resume_waiter(me->resume_at_);
         return std::noop_coroutine();
     }
 
@@ -119,7 +119,7 @@ private:
 
     void cancel_others(task_node* except) noexcept {
         for (std::size_t i = 0; i < count_; ++i) {
-            if (nodes_[i] != nullptr && nodes_[i] != except) cancel_root(nodes_[i]);
+            if (nodes_[i] != nullptr && nodes_[i] != except) nodes_[i]->cancel();
         }
     }
     task_node** nodes_ = nullptr;

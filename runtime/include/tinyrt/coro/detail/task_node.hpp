@@ -31,6 +31,16 @@ namespace tinyrt::detail {
 struct task_node;
 class promise_base;
 
+// The three hooks below (cancel_hook, completion_listener, and timer_node in
+// timer_queue.hpp) are hand-made one-function interfaces: a base holding one
+// function pointer, set by the awaiter's constructor, which casts the base
+// back to itself. Why not virtual functions: an awaiter is often several of
+// them at once (wait_for is a listener, a cancel hook and a timer), and each
+// virtual base would add its own vptr to the awaiter, which lives in the
+// coroutine frame; a function pointer is the same 8 bytes and the same
+// indirect call, and each hook stays a plain aggregate the loop can keep in
+// intrusive lists without knowing the awaiter's type.
+
 // The place a suspended root waits at; `cancel` unregisters it and makes the
 // root ready again so that its await reports cancelled_error.
 struct cancel_hook {
@@ -66,6 +76,27 @@ struct task_node {
     std::uint32_t tag = 0;  // the listener's index for it (gather, when_any)
 
     bool has(std::uint32_t f) const noexcept { return (flags & f) != 0; }
+
+    // The root lifecycle (task_node.cpp); loop thread only.
+    //
+    // Called by the root's final_suspend: marks it done, unlinks it from the
+    // loop's live list and tells its listener (returning the coroutine to run
+    // next), or frees it if nobody owns it.
+    std::coroutine_handle<> finish() noexcept;
+    // The owner (handle, gather, run) lets go: frees the node and frame if
+    // done, else marks it detached so that finish() frees it.
+    void release() noexcept;
+    // Requests cancellation (see the top of this file). False if already
+    // finished.
+    bool cancel() noexcept;
+    // On the node of a root that waits for other roots, from a listener's
+    // on_done: resume it at `where` (symmetric transfer), or, without
+    // exceptions and if it is being cancelled, schedule it so that the loop
+    // destroys it.
+    std::coroutine_handle<> resume_waiter(std::coroutine_handle<> where) noexcept;
+
+private:
+    void free() noexcept;
 };
 
 }  // namespace tinyrt::detail

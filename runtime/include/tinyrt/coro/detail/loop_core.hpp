@@ -1,0 +1,191 @@
+// The event loop's machinery (internal): what tinyrt::event_loop runs on, and
+// the one interface its awaiters and combinators use (park and wake, roots,
+// timers, fd waits). Applications see only event_loop's public members.
+//
+// Parts (all owned by the loop thread unless marked):
+//   ready queue  intrusive FIFO of task_nodes (task_node::next); pushing and
+//                popping are two pointer writes: no lock, no system call
+//   timers       detail::timer_queue (sorted run + heap, lazy cancel)
+//   reactor      one epoll instance: fd readiness for wait_ready (io_wait.hpp)
+//                and an eventfd that other threads write to wake the loop
+//   posted queue the only part other threads touch: a lock-free LIFO of
+//                detail::posted_work (Treiber stack), drained whole
+//
+// One iteration (step):
+//   1. take everything posted by other threads, in posting order, and run it
+//   2. move every timer whose deadline has passed to the ready queue
+//   3. if nothing is ready: sleep in epoll_wait until the first deadline, an
+//      fd event or a post (the wake-up protocol below); then go to 1. If
+//      nothing could ever wake it (no timer, no fd wait, no to_thread job
+//      out, nothing posted, no loop_keep_alive held by a thread that may
+//      still post) every task waits on another task or a mutex: a
+//      deadlock, reported with a message instead of sleeping forever
+//   4. resume every task that was ready at the start of this step (tasks made
+//      ready meanwhile wait for the next step, so timers and I/O are not
+//      starved by tasks that keep yielding)
+//
+// Wake-up protocol (post from another thread vs the loop going to sleep);
+// every operation below is seq_cst, and both sides write-then-read, the
+// Dekker pattern (DESIGN.md "Parking and lost wake-ups"):
+//   loop:   S1 sleeping_ = true      S2 read posted_   (non-empty: do not sleep)
+//           S3 epoll_wait            S4 sleeping_ = false, drain the eventfd
+//   poster: P1 push onto posted_     P2 read sleeping_ (true: write the eventfd,
+//                                       once: wake_pending_ dedups writes)
+// In the single total order of seq_cst operations, either S1 precedes P2
+// (the poster sees the loop asleep and writes the eventfd, which makes S3
+// return) or P2 precedes S1, hence P1 precedes S2 and the loop sees the item
+// and does not sleep. A post is never left waiting for an unrelated event.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "tinyrt/coro/detail/task_node.hpp"
+#include "tinyrt/coro/detail/timer_queue.hpp"
+#include "tinyrt/coro/loop_stats.hpp"
+#include "tinyrt/detail/config.hpp"
+
+namespace tinyrt::detail {
+
+// An item another thread hands to the loop; intrusive, so posting from the
+// scheduler (to_thread) allocates nothing. `run` executes on the loop thread;
+// `drop`, if set, is called instead for an item the loop is destroyed
+// without running (posted after its last run), so that it can free itself.
+struct posted_work {
+    posted_work* next = nullptr;
+    void (*run)(posted_work* self) noexcept = nullptr;
+    void (*drop)(posted_work* self) noexcept = nullptr;
+};
+
+struct io_waiter;
+
+// Suspends in await_suspend when a cancellation is reported there: only
+// without exceptions, where the loop then destroys the chain instead of
+// resuming it (an exception cannot carry the cancellation up).
+inline constexpr bool suspend_to_cancel = !TINYRT_EXCEPTIONS;
+
+// Everything below is loop-thread only unless marked.
+class loop_core {
+public:
+    loop_core(const loop_core&) = delete;
+    loop_core& operator=(const loop_core&) = delete;
+
+    // The core of the loop running on the calling thread, or nullptr.
+    static loop_core* running() noexcept;
+
+    std::uint64_t id() const noexcept { return id_; }
+
+    // Runs steps until `main` is done, then cancels every root still
+    // unfinished and runs steps until they have all finished (asyncio.run's
+    // shutdown), so no frame outlives the call. During that shutdown every
+    // suspension is cancelled again (park), so a task that caught its
+    // cancellation and awaits once more cannot keep run() from returning.
+    void run_until_done(task_node* main);
+
+    // Allocates a root node for the frame of `promise` (a fresh, never
+    // started task) and makes it ready. The caller owns the node until it
+    // calls task_node::release().
+    task_node* spawn(promise_base* promise, completion_listener* listener, std::uint32_t tag = 0);
+    void schedule(task_node* node) noexcept;
+    task_node* current_task() const noexcept { return current_; }
+    void set_current_task(task_node* node) noexcept { current_ = node; }
+
+    // The current root parks at `hook`, to be resumed at `where`. Returns
+    // false, consuming the request, when a cancellation is pending (always,
+    // once run_until_done is shutting down): the awaiter must then report
+    // cancelled_error instead of waiting, or, if it waits on other roots,
+    // cancel them, wait, and then report cancelled_error (without exceptions
+    // the node is scheduled for destruction instead).
+    bool park(std::coroutine_handle<> where, cancel_hook* hook) noexcept;
+    // The event a parked root waited for has happened: it is ready again.
+    void wake(task_node* node) noexcept {
+        node->hook = nullptr;
+        schedule(node);
+    }
+    // A hook's cancel() calls this after unregistering: the request counts
+    // as delivered and the root becomes ready.
+    void deliver_cancel(task_node* node) noexcept;
+
+    void add_timer(timer_node* t, std::int64_t deadline_ns);
+    void cancel_timer(timer_node* t) noexcept;
+
+    void add_io_waiter(io_waiter* w);
+    void remove_io_waiter(io_waiter* w) noexcept;
+    void forget_fd(int fd) noexcept;
+
+    // Takes a finished root off the list of unfinished ones.
+    void unlink_live(task_node* node) noexcept;
+
+    // Work outside the loop (to_thread) that will post back: counted so that
+    // the loop can tell "waiting for it" from "deadlocked".
+    void external_begin() noexcept { ++external_waits_; }
+    void external_end() noexcept { --external_waits_; }
+
+    // Thread-safe; see event_loop::post.
+    void post(posted_work* work) noexcept;
+    // Thread-safe: a thread that may still post (event_loop::keep_alive).
+    void hold_keep_alive() noexcept;
+    void release_keep_alive();
+
+    const loop_stats& stats() const noexcept { return stats_; }
+
+    // Steady clock in nanoseconds, the time base of every deadline.
+    static std::int64_t now_ns() noexcept;
+
+protected:
+    loop_core();
+    ~loop_core();
+
+private:
+    struct fd_slot {
+        io_waiter* reader = nullptr;
+        io_waiter* writer = nullptr;
+        bool in_epoll = false;
+    };
+
+    void step();
+    void drain_posted();
+    void fire_timers();
+    void run_ready_batch();
+    void wait_for_events(bool may_block);
+    void handle_fd_event(int fd, std::uint32_t events);
+    void rearm(int fd) noexcept;
+    void destroy_cancelled(task_node* node) noexcept;
+    void push_and_wake(posted_work* work) noexcept;
+    void cancel_all_live() noexcept;
+
+    task_node* ready_head_ = nullptr;
+    task_node* ready_tail_ = nullptr;
+    task_node* current_ = nullptr;
+    task_node* live_head_ = nullptr;
+    timer_queue timers_;
+    std::vector<fd_slot> fds_;
+    std::size_t io_waiting_ = 0;
+    std::size_t external_waits_ = 0;
+    std::uint64_t id_;
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1;
+    bool shutting_down_ = false;  // main has finished: every park is cancelled
+    loop_stats stats_;
+
+    // Touched by other threads (see the wake-up protocol above).
+    std::atomic<posted_work*> posted_{nullptr};
+    std::atomic<bool> sleeping_{false};
+    std::atomic<bool> wake_pending_{false};
+    // Threads inside post() right now. post() still touches the loop (the
+    // flags, the eventfd) after its item is visible, so the destructor waits
+    // for this to drop to zero before closing the eventfd: a to_thread worker
+    // whose item the loop already ran may still be in its write() call.
+    std::atomic<int> posters_{0};
+    // loop_keep_alive objects alive (any thread releases one).
+    std::atomic<std::size_t> keep_alives_{0};
+};
+
+// The running loop's core, or a fatal error naming `what` outside a task
+// run by a loop.
+loop_core& loop_for(const char* what) noexcept;
+
+}  // namespace tinyrt::detail

@@ -1,0 +1,399 @@
+// The event loop's core: see tinyrt/coro/detail/loop_core.hpp for the step
+// and the wake-up protocol, tinyrt/coro/detail/task_node.hpp for
+// cancellation.
+#include "tinyrt/coro/detail/loop_core.hpp"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include "tinyrt/coro/task.hpp"
+#include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/config.hpp"
+
+namespace tinyrt::detail {
+namespace {
+
+thread_local loop_core* running_loop = nullptr;
+
+// Source of loop_core::id(); only uniqueness matters, so relaxed is enough.
+std::atomic<std::uint64_t> next_loop_id{1};
+
+constexpr std::uint64_t wake_token = ~std::uint64_t{0};  // epoll data of the eventfd
+
+void check_sys(int rc, const char* what) noexcept {
+    if (rc < 0) {
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "%s failed (errno %d)", what, errno);
+        fatal(msg);
+    }
+}
+
+// A resource the loop cannot start without: the kernel's refusal (EMFILE,
+// ENOMEM) is raised as std::system_error, like any other resource failure.
+int check_resource(int fd, const char* what) {
+    if (fd < 0) TINYRT_THROW(std::system_error(errno, std::generic_category(), what));
+    return fd;
+}
+
+// Closes a descriptor unless released: the constructor's undo on failure.
+struct fd_guard {
+    int fd;
+    ~fd_guard() {
+        if (fd >= 0) ::close(fd);
+    }
+    int release() noexcept { return std::exchange(fd, -1); }
+};
+
+// The wake-up item a keep-alive's release posts: it only makes the loop
+// run a step, which re-checks for a deadlock.
+struct nudge : posted_work {
+    nudge() noexcept {
+        run = &discard;
+        drop = &discard;
+    }
+    static void discard(posted_work* self) noexcept { delete static_cast<nudge*>(self); }
+};
+
+}  // namespace
+
+loop_core::loop_core() : id_(next_loop_id.fetch_add(1, relaxed)) {  // see next_loop_id
+    // Each descriptor is guarded until the loop is complete, so a failure
+    // half-way closes what was opened.
+    fd_guard epoll_fd{check_resource(::epoll_create1(EPOLL_CLOEXEC), "tinyrt: epoll_create1")};
+    fd_guard wake_fd{check_resource(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "tinyrt: eventfd")};
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = wake_token;
+    check_resource(::epoll_ctl(epoll_fd.fd, EPOLL_CTL_ADD, wake_fd.fd, &ev),
+                   "tinyrt: epoll_ctl(eventfd)");
+    epoll_fd_ = epoll_fd.release();
+    wake_fd_ = wake_fd.release();
+}
+
+loop_core::~loop_core() {
+    // 1. A thread holding a keep-alive may still post: wait until every one
+    //    is released. The acquire pairs with the seq_cst decrement in
+    //    release_keep_alive.
+    for (std::size_t held; (held = keep_alives_.load(acquire)) != 0;)
+        keep_alives_.wait(held, acquire);  // woken by release_keep_alive's notify
+    // 2. A poster (a release's wake-up item included) may still be between
+    //    its push and the end of its eventfd write: wait for it before
+    //    closing the fd under it. Pairs with the release decrements in
+    //    post() and release_keep_alive().
+    while (posters_.load(acquire) != 0) std::this_thread::yield();
+    // 3. Posted work that never ran (posted after the last run) is dropped,
+    //    not run on a loop that is going away; its memory is freed. The
+    //    acquire pairs with the push's CAS (seq_cst, hence also a release).
+    posted_work* w = posted_.exchange(nullptr, acquire);
+    while (w != nullptr) {
+        posted_work* next = w->next;
+        if (w->drop != nullptr) w->drop(w);
+        w = next;
+    }
+    ::close(wake_fd_);
+    ::close(epoll_fd_);
+}
+
+loop_core* loop_core::running() noexcept {
+    return running_loop;
+}
+
+std::int64_t loop_core::now_ns() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: no system call
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// ---- cross-thread posting ---------------------------------------------------
+
+void loop_core::post(posted_work* work) noexcept {
+    // Announce ourselves before the item becomes visible: a loop that runs
+    // the item and then starts its destructor sees this count (the increment
+    // is sequenced before the seq_cst push that the loop's drain reads).
+    posters_.fetch_add(1, seq_cst);
+    push_and_wake(work);
+    // The last touch of the loop; release pairs with the acquire load in ~loop_core().
+    posters_.fetch_sub(1, release);
+}
+
+void loop_core::hold_keep_alive() noexcept {
+    keep_alives_.fetch_add(1, seq_cst);
+}
+
+void loop_core::release_keep_alive() {
+    // The wake-up item is allocated before anything is released, so a
+    // failure leaves the keep-alive held rather than the loop asleep.
+    auto* wake_up = new nudge;
+    // Counted as a poster first: ~loop_core() may return as soon as the
+    // count below reaches zero, but then waits for posters_.
+    posters_.fetch_add(1, seq_cst);
+    keep_alives_.fetch_sub(1, seq_cst);
+    keep_alives_.notify_all();
+    // The loop may be asleep with the keep-alive as its only reason to wait:
+    // wake it so that its next step re-checks for a deadlock.
+    push_and_wake(wake_up);
+    // The last touch of the loop; release pairs with the acquire load in ~loop_core().
+    posters_.fetch_sub(1, release);
+}
+
+void loop_core::push_and_wake(posted_work* work) noexcept {
+    // P1: push (Treiber stack). seq_cst on success: it is the P1 of the
+    // wake-up protocol, ordered before P2 below.
+    posted_work* head = posted_.load(relaxed);  // a guess; the CAS validates it
+    // On failure nothing is published: retry with the fresh head (relaxed).
+    do {
+        work->next = head;
+    } while (!posted_.compare_exchange_weak(head, work, seq_cst,
+                                            relaxed));  // failure publishes nothing
+    // P2: is the loop asleep (or about to be)?
+    if (sleeping_.load(seq_cst) && !wake_pending_.exchange(true, seq_cst)) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    }
+}
+
+void loop_core::drain_posted() {
+    const bool empty = posted_.load(relaxed) == nullptr;  // a hint; the exchange synchronizes
+    if (empty) return;
+    posted_work* lifo = posted_.exchange(nullptr, seq_cst);
+    // The stack holds the newest first: reverse it to run in posting order.
+    posted_work* fifo = nullptr;
+    while (lifo != nullptr) {
+        posted_work* next = lifo->next;
+        lifo->next = fifo;
+        fifo = lifo;
+        lifo = next;
+    }
+    while (fifo != nullptr) {
+        posted_work* next = fifo->next;  // read first: run() may free or reuse the item
+        ++stats_.posts;
+        fifo->run(fifo);
+        fifo = next;
+    }
+}
+
+// ---- roots ------------------------------------------------------------------
+
+task_node* loop_core::spawn(promise_base* promise, completion_listener* listener,
+                            std::uint32_t tag) {
+    void* mem = frame_allocate(sizeof(task_node));
+    auto* node = ::new (mem) task_node;
+    node->promise = promise;
+    node->resume_point = promise->frame();
+    node->listener = listener;
+    node->tag = tag;
+    promise->set_root(node);
+    node->live_next = live_head_;
+    if (live_head_ != nullptr) live_head_->live_prev = node;
+    live_head_ = node;
+    ++stats_.tasks_spawned;
+    schedule(node);
+    return node;
+}
+
+void loop_core::schedule(task_node* node) noexcept {
+    node->next = nullptr;
+    if (ready_tail_ != nullptr) {
+        ready_tail_->next = node;
+    } else {
+        ready_head_ = node;
+    }
+    ready_tail_ = node;
+}
+
+bool loop_core::park(std::coroutine_handle<> where, cancel_hook* hook) noexcept {
+    task_node* node = current_;
+    // Shutting down (run_until_done): every task still alive was cancelled
+    // once; one that caught it and waits again is cancelled again, so run()
+    // always ends.
+    if (shutting_down_) node->flags |= task_cancel_pending;
+    if (node->has(task_cancel_pending)) {
+#if TINYRT_EXCEPTIONS
+        node->flags &= ~task_cancel_pending;
+#else
+        node->resume_point = where;
+        schedule(node);  // the loop destroys it instead of resuming it
+#endif
+        return false;
+    }
+    node->resume_point = where;
+    node->hook = hook;
+    return true;
+}
+
+void loop_core::deliver_cancel(task_node* node) noexcept {
+    node->hook = nullptr;
+#if TINYRT_EXCEPTIONS
+    node->flags &= ~task_cancel_pending;  // reported by the await it resumes
+#endif
+    schedule(node);
+}
+
+loop_core& loop_for(const char* what) noexcept {
+    loop_core* loop = running_loop;
+    if (loop == nullptr || loop->current_task() == nullptr) {
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "%s used outside a task run by tinyrt::run", what);
+        fatal(msg);
+    }
+    return *loop;
+}
+
+void loop_core::unlink_live(task_node* node) noexcept {
+    if (node->live_prev != nullptr) {
+        node->live_prev->live_next = node->live_next;
+    } else if (live_head_ == node) {
+        live_head_ = node->live_next;
+    }
+    if (node->live_next != nullptr) node->live_next->live_prev = node->live_prev;
+    node->live_prev = node->live_next = nullptr;
+}
+
+// Without exceptions a cancellation cannot travel up the chain as
+// cancelled_error; the chain is destroyed instead (every awaiter's destructor
+// unregisters its timer / fd / mutex wait) and the root finishes as cancelled.
+void loop_core::destroy_cancelled(task_node* node) noexcept {
+    node->promise->frame().destroy();
+    node->promise = nullptr;
+    node->flags |= task_failed | task_cancelled;
+    node->finish().resume();
+}
+
+// ---- timers -----------------------------------------------------------------
+
+void loop_core::add_timer(timer_node* t, std::int64_t deadline_ns) {
+    ++stats_.timers_set;
+    timers_.push(t, deadline_ns);
+}
+
+void loop_core::cancel_timer(timer_node* t) noexcept {
+    if (!t->queued()) return;
+    ++stats_.timers_cancelled;
+    timers_.cancel(t);
+}
+
+void loop_core::fire_timers() {
+    const std::int64_t now = now_ns();
+    while (timer_node* t = timers_.pop_expired(now)) {
+        ++stats_.timers_fired;
+        t->fire(t);
+    }
+}
+
+// ---- the step -----------------------------------------------------------------
+
+void loop_core::run_ready_batch() {
+    task_node* batch = ready_head_;
+    ready_head_ = ready_tail_ = nullptr;
+    while (batch != nullptr) {
+        task_node* node = batch;
+        batch = node->next;
+        node->next = nullptr;
+#if !TINYRT_EXCEPTIONS
+        if (node->has(task_cancel_pending)) {
+            destroy_cancelled(node);
+            continue;
+        }
+#endif
+        ++stats_.tasks_run;
+        current_ = node;
+        node->resume_point.resume();
+        current_ = nullptr;
+    }
+}
+
+void loop_core::step() {
+    drain_posted();
+    if (!timers_.empty()) fire_timers();
+    if (ready_head_ != nullptr) {
+        // Tasks are ready: poll fds only if someone waits on one (a system
+        // call), never just to schedule.
+        if (io_waiting_ > 0) wait_for_events(false);
+        run_ready_batch();
+        return;
+    }
+    // A hint only: a post racing with this load is caught by the wake-up
+    // protocol in wait_for_events, and one already pushed is seen here.
+    const bool nothing_posted = posted_.load(relaxed) == nullptr;  // a hint (see above)
+    if (timers_.empty() && io_waiting_ == 0 && external_waits_ == 0 && nothing_posted &&
+        keep_alives_.load(seq_cst) == 0) {
+        fatal(
+            "deadlock: every task is waiting and nothing can wake one "
+            "(no timer, no fd, no thread working for the loop, no keep-alive held)");
+    }
+    wait_for_events(true);
+}
+
+void loop_core::wait_for_events(bool may_block) {
+    int timeout_ms = 0;
+    if (may_block) {
+        if (!timers_.empty()) {
+            const std::int64_t wait = timers_.next_deadline() - now_ns();
+            if (wait <= 0) return;  // a timer is due: go fire it
+            // Round up: waking before the deadline would only loop again.
+            const std::int64_t ms = (wait + 999'999) / 1'000'000;
+            timeout_ms = ms > 1'000'000 ? 1'000'000 : static_cast<int>(ms);
+        } else {
+            timeout_ms = -1;
+        }
+        // S1, S2 of the wake-up protocol.
+        sleeping_.store(true, seq_cst);
+        if (posted_.load(seq_cst) != nullptr) {
+            sleeping_.store(false, seq_cst);
+            return;
+        }
+    }
+    epoll_event events[64];
+    int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
+    if (may_block) {
+        sleeping_.store(false, seq_cst);  // S4
+        ++stats_.wakeups;
+    }
+    if (n < 0) {
+        if (errno == EINTR) return;
+        check_sys(n, "epoll_wait");
+    }
+    for (int i = 0; i < n; ++i) {
+        if (events[i].data.u64 == wake_token) {
+            std::uint64_t count;
+            [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
+            wake_pending_.store(false,
+                                seq_cst);  // before the drain in the next step (see post())
+            continue;
+        }
+        handle_fd_event(static_cast<int>(events[i].data.u64), events[i].events);
+    }
+}
+
+void loop_core::run_until_done(task_node* main) {
+    if (running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
+    running_loop = this;
+    while (!main->has(task_done)) step();
+    // asyncio.run's shutdown: cancel what is left and let it finish.
+    shutting_down_ = true;
+    cancel_all_live();
+    while (live_head_ != nullptr) step();
+    drain_posted();
+    shutting_down_ = false;
+    running_loop = nullptr;
+}
+
+void loop_core::cancel_all_live() noexcept {
+    // Cancelling may finish and unlink nodes: collect first.
+    std::vector<task_node*> live;
+    for (task_node* n = live_head_; n != nullptr; n = n->live_next) live.push_back(n);
+    for (task_node* n : live) {
+        if (!n->has(task_done)) n->cancel();
+    }
+}
+
+}  // namespace tinyrt::detail

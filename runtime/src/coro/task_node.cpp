@@ -1,0 +1,72 @@
+// The root lifecycle (tinyrt/coro/detail/task_node.hpp): finishing,
+// releasing, cancelling and resuming a waiter, all on the loop thread.
+#include "tinyrt/coro/detail/task_node.hpp"
+
+#include "tinyrt/coro/detail/frame_allocator.hpp"
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/task.hpp"
+
+namespace tinyrt::detail {
+
+void task_node::free() noexcept {
+    // A failure nobody took (a detached task, a handle dropped unawaited) is
+    // reported, not dropped; cancellations are expected and stay quiet.
+    if (promise != nullptr) {
+        if (has(task_failed) && !has(task_cancelled) && !has(task_observed))
+            promise->report_unobserved_error();
+        promise->frame().destroy();
+    }
+    this->~task_node();
+    frame_deallocate(this, sizeof(task_node));
+}
+
+std::coroutine_handle<> task_node::finish() noexcept {
+    flags |= task_done;
+    hook = nullptr;
+    loop_core::running()->unlink_live(this);
+    if (completion_listener* l = listener) {
+        listener = nullptr;
+        return l->on_done(l, this);
+    }
+    if (has(task_detached)) free();
+    return std::noop_coroutine();
+}
+
+void task_node::release() noexcept {
+    listener = nullptr;
+    if (has(task_done)) {
+        free();
+    } else {
+        flags |= task_detached;
+    }
+}
+
+bool task_node::cancel() noexcept {
+    if (has(task_done)) return false;
+    flags |= task_cancel_pending;
+    if (cancel_hook* h = hook) {
+        hook = nullptr;
+        h->cancel(h);
+    }
+    return true;
+}
+
+std::coroutine_handle<> task_node::resume_waiter(std::coroutine_handle<> where) noexcept {
+    loop_core* loop = loop_core::running();
+    hook = nullptr;
+#if TINYRT_EXCEPTIONS
+    // A cancel that arrived while it waited was forwarded to what it waited
+    // on; the awaiter reports it (cancel_forwarded_) when it resumes.
+    flags &= ~task_cancel_pending;
+#else
+    if (has(task_cancel_pending)) {
+        resume_point = where;
+        loop->schedule(this);
+        return std::noop_coroutine();
+    }
+#endif
+    loop->set_current_task(this);
+    return where;
+}
+
+}  // namespace tinyrt::detail
