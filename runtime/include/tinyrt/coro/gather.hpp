@@ -51,11 +51,7 @@ class gather_tuple_awaiter : private group_waiter {
 public:
     explicit gather_tuple_awaiter(task<Ts>&&... ts)
         : group_waiter(false), tasks_(std::move(ts)...) {}
-    ~gather_tuple_awaiter() {
-        for (task_node* n : nodes_) {
-            if (n != nullptr) n->release();
-        }
-    }
+    ~gather_tuple_awaiter() { release_children(nodes_); }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
@@ -99,22 +95,13 @@ public:
         : group_waiter(false), tasks_(std::move(ts)) {
         if constexpr (!std::is_void_v<T>) this->harvest_ = &harvest;
     }
-    ~gather_vector_awaiter() {
-        for (task_node* n : nodes_) {
-            if (n != nullptr) n->release();
-        }
-    }
+    ~gather_vector_awaiter() { release_children(nodes_); }
 
     bool await_ready() const noexcept { return tasks_.empty(); }
     bool await_suspend(std::coroutine_handle<> h) {
         loop_core& loop = loop_for("gather");
-        nodes_.reserve(tasks_.size());
-        for (std::size_t i = 0; i < tasks_.size(); ++i) {
-            nodes_.push_back(
-                spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
-        }
         if constexpr (!std::is_void_v<T>) results_.resize(tasks_.size());
-        std::vector<task<T>>().swap(tasks_);  // the nodes own the frames now
+        spawn_children(loop, tasks_, nodes_);
         return park(loop, h, nodes_.data(), nodes_.size());
     }
     auto await_resume() {

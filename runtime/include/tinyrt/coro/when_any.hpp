@@ -37,19 +37,12 @@ public:
         : group_waiter(true), tasks_(std::move(ts)) {
         if (tasks_.empty()) fatal("when_any of no tasks");
     }
-    ~when_any_awaiter() {
-        for (task_node* n : nodes_) n->release();
-    }
+    ~when_any_awaiter() { release_children(nodes_); }
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
         loop_core& loop = loop_for("when_any");
-        nodes_.reserve(tasks_.size());
-        for (std::size_t i = 0; i < tasks_.size(); ++i) {
-            nodes_.push_back(
-                spawn_task(loop, std::move(tasks_[i]), this, static_cast<std::uint32_t>(i)));
-        }
-        std::vector<task<T>>().swap(tasks_);
+        spawn_children(loop, tasks_, nodes_);
         return park(loop, h, nodes_.data(), nodes_.size());
     }
     auto await_resume() {

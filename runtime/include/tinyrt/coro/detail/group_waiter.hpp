@@ -24,10 +24,13 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
+#include "tinyrt/coro/task.hpp"
 
 namespace tinyrt::detail {
 
@@ -64,6 +67,27 @@ protected:
             for (std::size_t i = 0; i < count; ++i) nodes[i]->cancel();
         }
         return true;
+    }
+
+    // Step 1 for a vector of tasks: spawns each as a child (tag = its index)
+    // into `nodes`; the nodes own the frames from then on, so the vector is
+    // freed.
+    template <typename T>
+    void spawn_children(loop_core& loop, std::vector<task<T>>& tasks,
+                        std::vector<task_node*>& nodes) {
+        nodes.reserve(tasks.size());
+        for (std::size_t i = 0; i < tasks.size(); ++i)
+            nodes.push_back(
+                spawn_task(loop, std::move(tasks[i]), this, static_cast<std::uint32_t>(i)));
+        std::vector<task<T>>().swap(tasks);
+    }
+
+    // For the subclass destructor: lets go of every child node still held.
+    template <typename Nodes>
+    static void release_children(Nodes& nodes) noexcept {
+        for (task_node* n : nodes) {
+            if (n != nullptr) n->release();
+        }
     }
 
     // Called for each child that finishes successfully, with the child's
