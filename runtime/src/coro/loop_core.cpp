@@ -22,8 +22,6 @@
 namespace tinyrt::detail {
 namespace {
 
-thread_local loop_core* running_loop = nullptr;
-
 // Source of loop_core::id(); only uniqueness matters, so relaxed is enough.
 std::atomic<std::uint64_t> next_loop_id{1};
 
@@ -101,10 +99,6 @@ loop_core::~loop_core() {
     }
     ::close(wake_fd_);
     ::close(epoll_fd_);
-}
-
-loop_core* loop_core::running() noexcept {
-    return running_loop;
 }
 
 std::int64_t loop_core::now_ns() noexcept {
@@ -239,23 +233,13 @@ void loop_core::deliver_cancel(task_node* node) noexcept {
 }
 
 loop_core& loop_for(const char* what) noexcept {
-    loop_core* loop = running_loop;
+    loop_core* loop = tls_running_loop;
     if (loop == nullptr || loop->current_task() == nullptr) {
         char msg[160];
         std::snprintf(msg, sizeof msg, "%s used outside a task run by tinyrt::run", what);
         fatal(msg);
     }
     return *loop;
-}
-
-void loop_core::unlink_live(task_node* node) noexcept {
-    if (node->live_prev != nullptr) {
-        node->live_prev->live_next = node->live_next;
-    } else if (live_head_ == node) {
-        live_head_ = node->live_next;
-    }
-    if (node->live_next != nullptr) node->live_next->live_prev = node->live_prev;
-    node->live_prev = node->live_next = nullptr;
 }
 
 // Without exceptions a cancellation cannot travel up the chain as
@@ -375,8 +359,9 @@ void loop_core::wait_for_events(bool may_block) {
 }
 
 void loop_core::run_until_done(task_node* main) {
-    if (running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
-    running_loop = this;
+    if (tls_running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
+    tls_running_loop = this;
+    tls_running_loop_id = id_;
     while (!main->has(task_done)) step();
     // asyncio.run's shutdown: cancel what is left and let it finish.
     shutting_down_ = true;
@@ -384,7 +369,8 @@ void loop_core::run_until_done(task_node* main) {
     while (live_head_ != nullptr) step();
     drain_posted();
     shutting_down_ = false;
-    running_loop = nullptr;
+    tls_running_loop = nullptr;
+    tls_running_loop_id = 0;
 }
 
 void loop_core::cancel_all_live() noexcept {

@@ -137,8 +137,7 @@ private:
     // thread, so it ends the program with a message.
     detail::task_node* checked() const noexcept {
         if (node_ == nullptr) detail::fatal("co_await on an empty task_handle");
-        const detail::loop_core* here = detail::loop_core::running();
-        if (here == nullptr || here->id() != loop_id_)
+        if (detail::tls_running_loop_id != loop_id_) [[unlikely]]
             detail::fatal(
                 "co_await on a task_handle of another event loop (a handle belongs "
                 "to the loop that created it)");

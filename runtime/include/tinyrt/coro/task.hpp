@@ -268,11 +268,13 @@ inline void rethrow_root_error(task_node* node) {
 // The result of a finished root, moved out (value, or its error rethrown).
 // Once only: a second take (a task_handle awaited twice, or result() after
 // the await) ends the program with a message.
+[[noreturn, gnu::cold, gnu::noinline]] inline void result_taken_twice() noexcept {
+    fatal("a task_handle's result was already taken (awaited twice, or result() after co_await)");
+}
 template <typename T>
-T take_result(task_node* node) {
-    if (node->has(task_observed))
-        fatal(
-            "a task_handle's result was already taken (awaited twice, or result() after co_await)");
+[[gnu::always_inline]] inline T take_result(task_node* node) {
+    if (node->has(task_observed)) [[unlikely]]
+        result_taken_twice();
     node->flags |= task_observed;
     if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
     return static_cast<promise<T>*>(node->promise)->take();

@@ -67,6 +67,15 @@ struct io_waiter;
 // resuming it (an exception cannot carry the cancellation up).
 inline constexpr bool suspend_to_cancel = !TINYRT_EXCEPTIONS;
 
+class loop_core;
+
+// The loop running on this thread (set by run_until_done), or null.
+// constinit: reaching it is one thread-pointer-relative load, no TLS
+// wrapper call, from every file.
+inline constinit thread_local loop_core* tls_running_loop = nullptr;
+// Its id() (0 when none): what a task_handle checks on every await.
+inline constinit thread_local std::uint64_t tls_running_loop_id = 0;
+
 // Everything below is loop-thread only unless marked.
 class loop_core {
 public:
@@ -74,7 +83,7 @@ public:
     loop_core& operator=(const loop_core&) = delete;
 
     // The core of the loop running on the calling thread, or nullptr.
-    static loop_core* running() noexcept;
+    static loop_core* running() noexcept { return tls_running_loop; }
 
     std::uint64_t id() const noexcept { return id_; }
 
@@ -117,7 +126,15 @@ public:
     void forget_fd(int fd) noexcept;
 
     // Takes a finished root off the list of unfinished ones.
-    void unlink_live(task_node* node) noexcept;
+    void unlink_live(task_node* node) noexcept {
+        if (node->live_prev != nullptr) {
+            node->live_prev->live_next = node->live_next;
+        } else if (live_head_ == node) {
+            live_head_ = node->live_next;
+        }
+        if (node->live_next != nullptr) node->live_next->live_prev = node->live_prev;
+        node->live_prev = node->live_next = nullptr;
+    }
 
     // Work outside the loop (to_thread) that will post back: counted so that
     // the loop can tell "waiting for it" from "deadlocked".
