@@ -17,6 +17,7 @@
 #include <new>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -35,14 +36,18 @@ namespace detail {
 // The part of a spawned task's block that the handle sees.
 template <typename T>
 struct handle_state {
-    static constexpr std::uint32_t waiter_bit = 1;   // a joiner may sleep on `word`
-    static constexpr std::uint32_t done_bit = 2;     // result (or error) is stored
-    static constexpr std::uint32_t started_bit = 4;  // claimed: someone runs (ran) the closure
+    static constexpr std::uint32_t waiter_bit = 1;       // a joiner may sleep on `word`
+    static constexpr std::uint32_t done_bit = 2;         // result (or error) is stored
+    static constexpr std::uint32_t started_bit = 4;      // claimed: someone runs (ran) the closure
+    static constexpr std::uint32_t guest_bit = 8;        // set with started_bit by a guest joiner
+    static constexpr std::uint32_t registered_bit = 16;  // that guest is counted by the pool
 
     std::atomic<std::uint32_t> word{0};
-    // The queue entry and the handle; a joiner that runs the task inline
-    // adds one for that call.
+    // The queue entry and the handle; a joiner of the same pool that runs the
+    // task inline adds one for that call.
     std::atomic<std::uint32_t> refs{2};
+    // Runs the closure of a task already claimed (a guest's join()).
+    void (*run_claimed)(task_block*) noexcept = nullptr;
     std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
 #if TINYRT_EXCEPTIONS
     std::exception_ptr error;
@@ -53,11 +58,35 @@ struct handle_state {
     }
 
     // Exactly one caller gets true and runs the closure: the worker that
-    // dequeued the block or a joiner running it inline (join()). Only the
-    // exclusivity matters: both already see the closure (the queue or the
-    // handle published it), and the result is published by finish().
+    // dequeued the block or a joiner running it inline (join()). Both already
+    // see the closure (the queue or the handle published it), and the result
+    // is published by finish(). A worker that loses to a guest (a joiner on
+    // a worker of another pool, pool.cpp "Guests") waits until the guest is
+    // counted by the pool, so the pool cannot conclude it is quiescent, nor
+    // be destroyed, in between; the wait is a few instructions long.
     bool claim() noexcept {
-        return (word.fetch_or(started_bit, relaxed) & started_bit) == 0;  // see the line above
+        // acq_rel: a loser's acquire sees the winner's bits (see above).
+        std::uint32_t before = word.fetch_or(started_bit, acq_rel);  // see the line above
+        if ((before & started_bit) == 0) return true;
+        if ((before & guest_bit) != 0) {
+            // acquire: pairs with the guest's release fetch_or of registered_bit,
+            // after which the pool's guest count is visible to this worker.
+            while ((word.load(acquire) & registered_bit) == 0) std::this_thread::yield();
+        }
+        return false;
+    }
+
+    // join() on a worker of another pool: claims with the guest bit. If it
+    // wins, the queue entry is still pending, so the task's pool is alive
+    // until the caller has counted itself and called mark_registered().
+    bool claim_as_guest() noexcept {
+        // acq_rel: as in claim().
+        std::uint32_t before = word.fetch_or(started_bit | guest_bit, acq_rel);  // see above
+        return (before & started_bit) == 0;  // lost: the guest bit is ignored by everyone
+    }
+    void mark_registered() noexcept {
+        word.fetch_or(registered_bit,
+                      detail::release);  // release: the guest count, to claim()'s wait
     }
 
     // A hint: nobody has claimed the task yet.
@@ -114,6 +143,7 @@ struct spawn_job {
         new (b->storage + fn_offset)
             F(std::forward<G>(g));  // first: if it throws, nothing is left to undo
         auto* s = new (b->storage) handle_state<T>();
+        s->run_claimed = &run_claimed;
         b->run = &run;
         b->kind = task_kind::spawned;
         return s;
@@ -127,6 +157,10 @@ struct spawn_job {
         if (s->claim()) execute(b, s);
         s->release(b);
     }
+
+    // A guest joiner that won claim_as_guest(); it holds the handle's
+    // reference meanwhile.
+    static void run_claimed(task_block* b) noexcept { execute(b, job_in<handle_state<T>>(b)); }
 
     static void execute(task_block* b, handle_state<T>* s) noexcept {
         F* f = fn(b);
@@ -193,12 +227,18 @@ public:
     // Waits for the task and returns its value, or rethrows its exception.
     // Calling it on an empty handle is an error.
     //
-    // On a worker of the task's pool, a task that nobody has started yet is run right here,
-    // inline on the joiner's stack (its queue entry is then skipped). If it
-    // has started elsewhere, the wait runs only tasks that cannot wait for
-    // the joiner: task_group children (see wait_until in pool.cpp); it never
-    // runs another pool.spawn task on top of the joiner's frame. Elsewhere
-    // join() spins briefly and then sleeps.
+    // On a worker of any pool, a task that nobody has started yet is run
+    // right here, inline on the joiner's stack (its queue entry is then
+    // skipped). A worker of another pool runs it as a guest: the task's
+    // spawns and task_groups still go to the task's pool, as from an outside
+    // thread (pool.cpp, "What a waiting worker may run", rule 4). So a task
+    // on pool A that joins a task on pool B that joins a new task on A
+    // progresses even when every worker of A waits in such a join. If the
+    // task has started elsewhere, the wait runs only tasks that cannot wait
+    // for the joiner: task_group children (rule 2); it never runs another
+    // pool.spawn task on top of the joiner's frame. On a thread that is no
+    // pool's worker join() never runs the task: it spins briefly and then
+    // sleeps.
     //
     // Still a deadlock, as with any blocking join: a cycle of joins (a task
     // that joins a task which joins it back, directly or through others),
@@ -211,11 +251,15 @@ public:
                 "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
         if (!state_->done()) {
             detail::worker* w = detail::tls_worker;
-            if (w != nullptr && w->owner == pool_ && state_->unclaimed()) {
-                // The handle holds a reference, so the count cannot reach
-                // zero meanwhile; this one is dropped by run().
-                state_->refs.fetch_add(1, detail::relaxed);  // see the line above
-                block_->run(block_);  // runs it here unless a worker claimed it first
+            if (w != nullptr && state_->unclaimed()) {
+                if (w->owner == pool_) {
+                    // The handle holds a reference, so the count cannot reach
+                    // zero meanwhile; this one is dropped by run().
+                    state_->refs.fetch_add(1, detail::relaxed);  // see the line above
+                    block_->run(block_);  // runs it here unless a worker claimed it first
+                } else {
+                    run_as_guest();  // out of line: the rare case
+                }
             }
             if (!state_->done()) {
                 // Own-deque entries older than this call are not ours to run.
@@ -257,9 +301,20 @@ private:
         return static_cast<const detail::handle_state<T>*>(s)->done();
     }
 
+    // join() on a worker of another pool (pool.cpp, rule 4): runs the task
+    // here, as a guest of its pool, unless a worker claimed it first. The
+    // handle's reference keeps the block alive; the queue entry's is dropped
+    // by whoever dequeues it.
+    [[gnu::noinline]] void run_as_guest() noexcept {
+        if (!state_->claim_as_guest()) return;
+        detail::guest_scope guest{*pool_};  // counted while the queue entry keeps the pool alive
+        state_->mark_registered();
+        state_->run_claimed(block_);
+    }
+
     detail::task_block* block_ = nullptr;
     detail::handle_state<T>* state_ = nullptr;
-    pool* pool_ = nullptr;  // where the task was spawned: join() runs it inline only there
+    pool* pool_ = nullptr;  // where the task was spawned: a joiner of another pool is its guest
 };
 
 }  // namespace tinyrt

@@ -9,6 +9,14 @@
 //
 // Results are written in place into the output vector (element i by the task
 // that owns index i), so the order is the input order whatever ran where.
+//
+// Called on a worker of this pool, the split runs in place (a fork-join
+// tree under the caller). From any other thread it is one root task that the
+// caller joins: a worker of another pool runs that task itself if no worker
+// of this one has started it (join(), pool.cpp rule 4), and then its chunks
+// are children spawned from outside, which this pool's workers, waiting or
+// not, and the caller itself run (task_group.hpp). So a task on another pool
+// may map on this one while every worker here waits for that task.
 #pragma once
 
 #include <cstddef>
@@ -78,7 +86,7 @@ auto pool::map(F&& f, const Range& items) {
         if (w != nullptr && w->owner == this) {
             work();  // already on a worker: fork-join in place
         } else {
-            spawn(work).join();  // from outside: one root task, the caller blocks
+            spawn(work).join();  // from outside: one root task, joined (see above)
         }
     };
 

@@ -148,6 +148,21 @@ public:
         for (unsigned v : woken) ring(v);
     }
 
+    // Calls f() under the sleeper lock; if it returns true, rings every
+    // parked worker (as notify_all does) before unlocking. For the last
+    // guest leaving a pool that is shutting down (pool.cpp, guest_scope):
+    // a worker that then concludes the pool is quiescent takes this lock
+    // before it exits, so the pool outlives this call's accesses to it.
+    template <typename F>
+    void notify_all_if(F&& f) noexcept {
+        std::lock_guard lock(mutex_);
+        if (!f()) return;
+        sleepers_.fetch_sub(static_cast<unsigned>(stack_.size()), seq_cst);
+        searching_.fetch_add(static_cast<unsigned>(stack_.size()), seq_cst);
+        for (unsigned v : stack_) ring(v);
+        stack_.clear();
+    }
+
     unsigned sleepers() const noexcept { return sleepers_.load(seq_cst); }
 
     // Whether some worker is idle (between failing to find work and getting

@@ -15,16 +15,24 @@
 // inside a task, wait for task_group children only through wait(): blocking
 // on another primitive (a latch, a mutex, a future) while children are
 // still private delays them until the parent returns (a deadlock if they
-// are what it waits for). A spawn from any other thread (main, an event
-// loop, another pool) goes through the injection queue, a moodycamel::ConcurrentQueue, plus a
-// separate count of queued tasks, because the queue's try_dequeue may miss
-// items that are present (DESIGN.md, "The injection queue is not
-// linearizable"), and parking must not be decided on a miss.
+// are what it waits for). From any other thread (main, an event loop, a
+// worker of another pool, also while it runs one of our tasks as a guest):
+//   - pool.spawn() goes through the injection queue, a
+//     moodycamel::ConcurrentQueue, plus a separate count of queued tasks,
+//     because the queue's try_dequeue may miss items that are present
+//     (DESIGN.md, "The injection queue is not linearizable"), and parking
+//     must not be decided on a miss. Waiting workers never read it (pool.cpp,
+//     rule 3);
+//   - a task_group child goes to the group's own list (its waiter runs it,
+//     task_group.hpp, "Children from outside the pool") and, as a ticket, to
+//     a second such queue that waiting workers do read (rule 2): fork-join
+//     children cannot wait for a waiting frame. Either side may claim it.
 //
 // Worker loop (pool.cpp): pop the own deque (every 61st time look at the
-// injection queue first, so outside work is not starved by a busy tree);
-// else search: injection queue, then steal from random victims, for a
-// bounded number of rounds; else park (parking.hpp).
+// two queues from outside first, so outside work is not starved by a busy
+// tree); else search: the injection queue, the fork-join tickets, then steal
+// from random victims, for a bounded number of rounds; else park
+// (parking.hpp).
 //
 // Shutdown protocol (~pool):
 //   1. stopping_ = true: spawns from outside the pool are now refused with an
@@ -32,14 +40,17 @@
 //      (they are children of work that was already spawned).
 //   2. wake every parked worker.
 //   3. Each worker keeps running tasks. A worker that finds nothing parks;
-//      if it is the last one to park (all N announced), stopping_ is set and
-//      its re-check saw no work anywhere, the pool is quiescent: nothing is
-//      queued, nothing runs (a running task belongs to a worker that is not
-//      parked), so nothing can be spawned again. It sets terminated_ and
-//      wakes the others, and every worker exits.
+//      if it is the last one to park (all N announced), stopping_ is set, no
+//      guest runs one of our tasks (guests_ == 0, read before the re-check)
+//      and its re-check saw no work anywhere, the pool is quiescent: nothing
+//      is queued, nothing runs (a running task belongs to a worker that is
+//      not parked, or to a counted guest), so nothing can be spawned again.
+//      It sets terminated_ and wakes the others, and every worker exits. The
+//      last guest to leave while stopping_ is set wakes every sleeper, so
+//      the last parker looks again.
 //   4. the destructor joins the threads.
 // So every task spawned before the destructor started runs, and so does
-// everything those tasks spawn.
+// everything those tasks spawn, wherever they run.
 #pragma once
 
 #include <concurrentqueue/concurrentqueue.h>
@@ -82,18 +93,7 @@ public:
     template <typename F>
     auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         using T = std::invoke_result_t<std::decay_t<F>&>;
-        using Fn = std::decay_t<F>;
-        check_accepting();
-        detail::task_block* b = detail::acquire_block();
-        detail::block_guard guard{b};
-        detail::handle_state<T>* s;
-        if constexpr (detail::spawn_job<Fn, T>::fits) {
-            s = detail::spawn_job<Fn, T>::construct(b, std::forward<F>(f));
-        } else {
-            s = detail::spawn_job<detail::boxed<Fn>, T>::construct(
-                b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
-        }
-        guard.dismiss();
+        auto [b, s] = make_spawn_job(std::forward<F>(f));
         submit_public(b);
         return join_handle<T>(b, s, this);
     }
@@ -114,18 +114,26 @@ public:
 
     // ---- used by task_group, join_handle and map; not for applications ----
 
-    // Throws (the no-exceptions build: aborts) if the calling thread is not
-    // one of our workers and the pool is shutting down. Every spawn path
-    // (pool::spawn, task_group::spawn, and so map) calls it before it builds
-    // a job, so a refused spawn leaves nothing to undo; submit() never throws.
+    // Throws (the no-exceptions build: aborts) if the calling thread is
+    // neither one of our workers nor running one of our tasks as a guest,
+    // and the pool is shutting down. Every spawn path (pool::spawn,
+    // task_group::spawn, and so map) calls it before it builds a job, so a
+    // refused spawn leaves nothing to undo; submit() never throws.
     void check_accepting() const {
         detail::worker* w = detail::tls_worker;
         if (w != nullptr && w->owner == this) return;
+        if (detail::tls_guest == this) return;  // a task of ours: shutdown step 3 waits for it
         if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint
                                                 // for a clear error
             TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
         }
     }
+
+    // Queues the ticket of a task_group child spawned from a thread that is
+    // not one of our workers (task_group.hpp, "Children from outside the
+    // pool"): workers take it in their loop and while waiting (pool.cpp,
+    // rule 2), and are notified. Never throws.
+    void submit_from_outside(detail::task_block* b) noexcept;
 
     // Queues a block whose job is constructed: on the calling worker's deque
     // if it is one of ours, else on the injection queue (the caller ran
@@ -192,14 +200,16 @@ public:
     detail::task_block* find_foreign(detail::worker& w) noexcept;
 
     // For a waiting worker (wait_until): a fork-join task stolen from another
-    // worker's deque, or null. A pool.spawn task stolen meanwhile is not
-    // run by the waiter but moved to the injection queue (`moved` is set).
+    // worker's deque or a ticket of a child spawned from outside, or null. A
+    // pool.spawn task stolen meanwhile is not run by the waiter but moved to
+    // the injection queue (`moved` is set).
     detail::task_block* steal_for_waiter(detail::worker& w, bool& moved) noexcept;
 
     // Whether any queue of this pool looked non-empty (seq_cst loads).
     bool has_visible_work() const noexcept;
 
-    // Whether another worker's deque looked non-empty (what a waiter steals).
+    // Whether another worker's deque or the tickets of children from
+    // outside looked non-empty (what a waiter may take).
     bool others_have_work(const detail::worker& w) const noexcept;
 
     // The calling worker has nothing to run (it waits) / has again.
@@ -207,6 +217,27 @@ public:
     void become_busy() noexcept { idle_.become_busy(); }
 
 private:
+    friend class detail::guest_scope;
+
+    // Builds a pool.spawn job in a fresh block, after check_accepting().
+    template <typename F>
+    auto make_spawn_job(F&& f) {
+        using T = std::invoke_result_t<std::decay_t<F>&>;
+        using Fn = std::decay_t<F>;
+        check_accepting();
+        detail::task_block* b = detail::acquire_block();
+        detail::block_guard guard{b};
+        detail::handle_state<T>* s;
+        if constexpr (detail::spawn_job<Fn, T>::fits) {
+            s = detail::spawn_job<Fn, T>::construct(b, std::forward<F>(f));
+        } else {
+            s = detail::spawn_job<detail::boxed<Fn>, T>::construct(
+                b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
+        }
+        guard.dismiss();
+        return std::pair{b, s};
+    }
+
     // Notify protocol steps b-e (parking.hpp) after work became public.
     void made_public() noexcept {
         detail::asymmetric_light_fence();  // step b: pairs with the heavy fence in park()
@@ -216,6 +247,7 @@ private:
     void inject(detail::task_block* b);
     void enqueue_injected(detail::task_block* b);
     detail::task_block* take_injected() noexcept;
+    detail::task_block* take_from_outside() noexcept;
     detail::task_block* steal_round(detail::worker& w) noexcept;
     detail::task_block* search(detail::worker& w, bool counted) noexcept;
     enum class park_result { rung, found_work, found_work_counted, exit };
@@ -227,7 +259,12 @@ private:
     detail::idle_set idle_;
     moodycamel::ConcurrentQueue<detail::task_block*> injection_;
     alignas(detail::cache_line) std::atomic<std::int64_t> injected_{0};  // tasks in injection_
+    // Tickets of task_group children spawned from outside (see above), and
+    // their count, kept like injection_ and injected_.
+    moodycamel::ConcurrentQueue<detail::task_block*> from_outside_;
+    alignas(detail::cache_line) std::atomic<std::int64_t> from_outside_count_{0};
     alignas(detail::cache_line) std::atomic<std::uint64_t> external_spawns_{0};
+    std::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
     std::atomic<bool> stopping_{false};
     std::atomic<bool> terminated_{false};
 };

@@ -35,7 +35,8 @@ struct worker_stats {
 };
 
 // A snapshot: one entry per worker, plus the spawns that came from threads
-// that are not workers of this pool (they went through the injection queue).
+// that are not workers of this pool (they went through the injection queue,
+// or, for task_group children, the ticket queue).
 struct pool_stats {
     std::vector<worker_stats> workers;
     std::uint64_t external_spawns = 0;
