@@ -225,6 +225,19 @@ detail::task_block* pool::take_from_outside() noexcept {
     return b;
 }
 
+bool pool::begin_loop_wait(detail::worker& w) {
+    std::lock_guard lock(loop_mutex_);
+    if (w.loop_jobs++ == 0) ++loop_blocked_;
+    if (loop_blocked_ < workers_.size()) return true;
+    if (--w.loop_jobs == 0) --loop_blocked_;
+    return false;
+}
+
+void pool::end_loop_wait(detail::worker& w) noexcept {
+    std::lock_guard lock(loop_mutex_);
+    if (--w.loop_jobs == 0) --loop_blocked_;
+}
+
 void pool::enqueue_injected(detail::task_block* b) {
     if (!injection_.enqueue(b))
         detail::fatal("tinyrt::pool::spawn: out of memory in the injection queue");

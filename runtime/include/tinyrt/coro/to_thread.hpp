@@ -7,10 +7,21 @@
 //   int z = co_await tinyrt::to_thread(pool, [] { return heavy(); });
 //
 // Protocol (W = the pool worker, L = the loop thread):
+//   0. L: if L is itself a worker of the pool (the loop runs inside one of
+//      its tasks), it counts itself as a worker blocked in a loop for this
+//      job (pool.hpp, "Loops on workers"). If every worker of the pool would
+//      then be so blocked, nobody could ever run the job: the await throws
+//      std::logic_error("tinyrt::to_thread: ...") at once (no-exceptions
+//      build: aborts with that message) instead of hanging, with nothing
+//      parked or spawned. A 1-worker pool thus refuses a loop on its own
+//      worker; with more workers the job runs on another one.
 //   1. L: the awaiter parks the task and counts one external wait (so the
-//      loop knows it is waiting, not deadlocked), then spawns the job.
+//      loop knows it is waiting, not deadlocked), then spawns the job
+//      through the pool's injection queue (pool::spawn_injected: never onto
+//      L's own deque, which only other workers could take from).
 //   2. W: runs f, stores the value or exception in the awaiter (which lives
-//      in the suspended frame, so it stays valid), then posts the awaiter's
+//      in the suspended frame, so it stays valid), drops L's count of step 0
+//      (L may leave its loop from now on), then posts the awaiter's
 //      posted_work to the loop. The post is W's last access to the awaiter.
 //   3. L: the posted item runs: external wait done, the task is scheduled.
 //      The loop's acquire of the posted queue pairs with W's release push, so
@@ -19,11 +30,17 @@
 // must outlive W's access, so a cancel that arrives while f runs is recorded
 // and delivered when f returns: the result is then discarded and the await
 // throws cancelled_error.
+// Limit of step 0: only loops waiting for to_thread jobs of this pool are
+// counted. A worker blocked in a loop for anything else (a sleep, a socket,
+// a job of another pool), or waiting in a join or a task_group (waiters do
+// not run pool.spawn tasks such as this job), is not, so a job that only
+// such a worker could take is accepted and waits until it is free.
 #pragma once
 
 #include <coroutine>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -51,7 +68,9 @@ public:
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
         loop_ = &loop_for("to_thread");
+        count_blocked_worker();  // step 0: may refuse, before anything is parked
         if (!loop_->park(h, this)) {
+            uncount_blocked_worker();
             cancelled_ = true;
             return suspend_to_cancel;
         }
@@ -59,16 +78,17 @@ public:
         loop_->external_begin();
 #if TINYRT_EXCEPTIONS
         try {
-            pool_->spawn([this] { work(); });  // the handle is dropped: detached
+            pool_->spawn_injected([this] { work(); });  // the handle is dropped: detached
         } catch (...) {
             // Not spawned (the pool is shutting down): undo the park; the
             // error surfaces at the co_await.
             node_->hook = nullptr;
             loop_->external_end();
+            uncount_blocked_worker();
             throw;
         }
 #else
-        pool_->spawn([this] { work(); });
+        pool_->spawn_injected([this] { work(); });
 #endif
         return true;
     }
@@ -82,6 +102,25 @@ public:
     }
 
 private:
+    // Step 0, on the loop thread.
+    void count_blocked_worker() {
+        worker* w = tls_worker;
+        if (w == nullptr || w->owner != pool_) return;  // the loop blocks none of its workers
+        if (!pool_->begin_loop_wait(*w)) {
+            TINYRT_THROW(std::logic_error(
+                "tinyrt::to_thread: the job could never run: this event loop runs on a worker "
+                "of the pool it offloads to, and every other worker of that pool is blocked in "
+                "an event loop waiting for to_thread too (a 1-worker pool cannot offload from "
+                "a loop on its own worker: use another pool or more workers)"));
+        }
+        counted_ = w;
+    }
+    // Undoes step 0: on the loop thread if the job was not spawned, else on
+    // the worker that ran it (step 2; the spawn published counted_ to it).
+    void uncount_blocked_worker() noexcept {
+        if (counted_ != nullptr) pool_->end_loop_wait(*std::exchange(counted_, nullptr));
+    }
+
     // Step 2, on the worker.
     void work() noexcept {
 #if TINYRT_EXCEPTIONS
@@ -93,6 +132,7 @@ private:
 #else
         store();
 #endif
+        uncount_blocked_worker();
         loop_->post(this);  // last access to *this from the worker
     }
     void store() {
@@ -125,6 +165,7 @@ private:
     pool* pool_;
     F fn_;
     loop_core* loop_ = nullptr;
+    worker* counted_ = nullptr;  // step 0: the loop's worker, while counted
     task_node* node_ = nullptr;
     std::optional<stored_type> value_;
 #if TINYRT_EXCEPTIONS

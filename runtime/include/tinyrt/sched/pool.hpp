@@ -28,6 +28,17 @@
 //     a second such queue that waiting workers do read (rule 2): fork-join
 //     children cannot wait for a waiting frame. Either side may claim it.
 //
+// Loops on workers (to_thread.hpp). An event loop running on one of our
+// workers blocks it: its to_thread jobs go through the injection queue
+// (spawn_injected), where the other workers look. Each worker counts the
+// jobs its loop waits for (loop_jobs); while every worker has one, none can
+// take a new job before one of those finishes, and none can finish, so
+// to_thread refuses the job that would make every worker blocked
+// (begin_loop_wait) instead of hanging. The count drops when the job
+// finishes, not when the loop resumes: from then on the worker may leave
+// its loop. A worker blocked in a loop for any other reason (a sleep, a
+// socket) is not counted: such a job is accepted and waits for it.
+//
 // Worker loop (pool.cpp): pop the own deque (every 61st time look at the
 // two queues from outside first, so outside work is not starved by a busy
 // tree); else search: the injection queue, the fork-join tickets, then steal
@@ -59,6 +70,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -95,6 +107,26 @@ public:
         using T = std::invoke_result_t<std::decay_t<F>&>;
         auto [b, s] = make_spawn_job(std::forward<F>(f));
         submit_public(b);
+        return join_handle<T>(b, s, this);
+    }
+
+    // Like spawn(), but through the injection queue even when called on one
+    // of our workers, whose own deque is then published first. For to_thread
+    // from an event loop on a worker ("Loops on workers" above): that worker
+    // is about to block in the loop, so the job goes where the other workers
+    // look, as it would from any outside thread.
+    template <typename F>
+    auto spawn_injected(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
+        using T = std::invoke_result_t<std::decay_t<F>&>;
+        auto [b, s] = make_spawn_job(std::forward<F>(f));
+        detail::worker* w = detail::tls_worker;
+        if (w != nullptr && w->owner == this) {
+            w->counters.tasks_spawned.add();
+            publish_local(*w);  // it is about to block (local_queue.hpp, step 4)
+            enqueue_injected(b);
+        } else {
+            inject(b);
+        }
         return join_handle<T>(b, s, this);
     }
 
@@ -212,6 +244,13 @@ public:
     // outside looked non-empty (what a waiter may take).
     bool others_have_work(const detail::worker& w) const noexcept;
 
+    // to_thread on our worker w ("Loops on workers" above): w's event loop
+    // is about to wait for one more job of ours. False, counting nothing,
+    // when every worker would then be waiting so: nobody could run the job.
+    bool begin_loop_wait(detail::worker& w);
+    // That job has finished (called where it ran, before it posts back).
+    void end_loop_wait(detail::worker& w) noexcept;
+
     // The calling worker has nothing to run (it waits) / has again.
     void become_idle() noexcept { idle_.become_idle(); }
     void become_busy() noexcept { idle_.become_busy(); }
@@ -267,6 +306,8 @@ private:
     std::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
     std::atomic<bool> stopping_{false};
     std::atomic<bool> terminated_{false};
+    std::mutex loop_mutex_;      // guards loop_blocked_ and every worker's loop_jobs
+    unsigned loop_blocked_ = 0;  // workers with loop_jobs > 0
 };
 
 }  // namespace tinyrt

@@ -29,6 +29,9 @@ struct worker {
     std::uint64_t rng;        // xorshift state for victim selection
     unsigned help_depth = 0;  // nested tasks taken from elsewhere while waiting
     unsigned tick = 0;        // local pops since the last look at the injection queue
+    // to_thread jobs of this pool that an event loop running on this worker
+    // waits for (guarded by the pool's loop_mutex_; pool.hpp, "Loops on workers").
+    unsigned loop_jobs = 0;
     std::thread thread;
 
     std::uint64_t next_random() noexcept {
