@@ -44,8 +44,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/parked_awaiter.hpp"
 #include "tinyrt/coro/errors.hpp"
-#include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/sched.hpp"
 
@@ -53,28 +54,23 @@ namespace tinyrt {
 namespace detail {
 
 template <typename F>
-class to_thread_awaiter : private cancel_hook, private posted_work {
+class to_thread_awaiter : private parked_awaiter, private posted_work {
     using result_type = std::invoke_result_t<F&>;
     using stored_type = std::conditional_t<std::is_void_v<result_type>, bool, result_type>;
 
 public:
-    to_thread_awaiter(pool& p, F&& f) : pool_(&p), fn_(std::move(f)) {
-        this->cancel = &on_cancel;
+    to_thread_awaiter(pool& p, F&& f) : parked_awaiter(&on_cancel), pool_(&p), fn_(std::move(f)) {
         this->run = &on_posted;
     }
-    to_thread_awaiter(const to_thread_awaiter&) = delete;
-    to_thread_awaiter& operator=(const to_thread_awaiter&) = delete;
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
         loop_ = &loop_for("to_thread");
         count_blocked_worker();  // step 0: may refuse, before anything is parked
-        if (!loop_->park(h, this)) {
+        if (!park(*loop_, h)) {
             uncount_blocked_worker();
-            cancelled_ = true;
             return suspend_to_cancel;
         }
-        node_ = loop_->current_task();
         loop_->external_begin();
 #if TINYRT_EXCEPTIONS
         try {
@@ -82,7 +78,7 @@ public:
         } catch (...) {
             // Not spawned (the pool is shutting down): undo the park; the
             // error surfaces at the co_await.
-            node_->hook = nullptr;
+            node->hook = nullptr;
             loop_->external_end();
             uncount_blocked_worker();
             throw;
@@ -94,7 +90,7 @@ public:
     }
 
     result_type await_resume() {
-        if (cancelled_) TINYRT_THROW(cancelled_error{});
+        throw_if_cancelled();
 #if TINYRT_EXCEPTIONS
         if (error_) std::rethrow_exception(error_);
 #endif
@@ -149,29 +145,25 @@ private:
         auto* me = &static_cast<to_thread_awaiter&>(*self);
         me->loop_->external_end();
         if (me->cancel_requested_) {
-            me->cancelled_ = true;
-            me->loop_->deliver_cancel(me->node_);
+            me->wake_cancelled();
         } else {
-            me->node_->hook = nullptr;
-            me->loop_->schedule(me->node_);
+            me->wake();
         }
     }
     static void on_cancel(cancel_hook* self) noexcept {
         auto* me = &static_cast<to_thread_awaiter&>(*self);
         me->cancel_requested_ = true;  // delivered when f returns (see above)
-        me->node_->hook = me;
+        me->node->hook = me;
     }
 
     pool* pool_;
     F fn_;
     loop_core* loop_ = nullptr;
     worker* counted_ = nullptr;  // step 0: the loop's worker, while counted
-    task_node* node_ = nullptr;
     std::optional<stored_type> value_;
 #if TINYRT_EXCEPTIONS
     std::exception_ptr error_;
 #endif
-    bool cancelled_ = false;
     bool cancel_requested_ = false;
 };
 
