@@ -4,7 +4,8 @@
 #                 (the fixture the package and pkg-config tests share)
 #   package       (a) package/ with find_package(tinyrt 0.2 CONFIG REQUIRED); also
 #                 checks that the version file refuses 0.1 and 0.3, and that a
-#                 machine without ConcurrentQueue gets a clear configure error
+#                 machine without ConcurrentQueue configures (no public header needs it;
+#                 while one did, it got a clear configure error instead)
 #   subdirectory  (b) subdirectory/ with add_subdirectory(<tinyrt>)
 #   fetchcontent  (c) fetchcontent/ with FetchContent_Declare(SOURCE_DIR <tinyrt>)
 #   pkg-config    (d) `$CXX main.cpp $(pkg-config --cflags --libs tinyrt)`
@@ -88,8 +89,9 @@ find_package(tinyrt 0.2.0 EXACT CONFIG REQUIRED)
       -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${PREFIX})
   message(STATUS "find_package(tinyrt 0.2.0 EXACT) finds it; 0.1, 0.3 and 1.0 do not")
 
-  # Without ConcurrentQueue (hidden from find_path), the configure must stop
-  # with a message that names it, not at an #include.
+  # Without ConcurrentQueue (hidden from find_path): while a public header
+  # needs it, the configure must stop with a message that names it, not at
+  # an #include; once none does, the package must not ask for it at all.
   set(_nocq ${WORK_DIR}/package-without-concurrentqueue)
   file(REMOVE_RECURSE ${_nocq})
   execute_process(
@@ -97,12 +99,27 @@ find_package(tinyrt 0.2.0 EXACT CONFIG REQUIRED)
             -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${PREFIX}
             -DCMAKE_IGNORE_PATH=${CONCURRENTQUEUE_DIR}
     RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
-  if(_rc EQUAL 0 OR NOT _out MATCHES "concurrentqueue/concurrentqueue.h.*libconcurrentqueue-dev")
-    message(FATAL_ERROR "configuring without ConcurrentQueue (CMAKE_IGNORE_PATH=${CONCURRENTQUEUE_DIR}) "
-      "should fail with a message naming it; it gave (exit status ${_rc}):\n${_out}")
+  if(PUBLIC_CONCURRENTQUEUE)
+    if(_rc EQUAL 0 OR NOT _out MATCHES "concurrentqueue/concurrentqueue.h.*libconcurrentqueue-dev")
+      message(FATAL_ERROR "configuring without ConcurrentQueue (CMAKE_IGNORE_PATH=${CONCURRENTQUEUE_DIR}) "
+        "should fail with a message naming it; it gave (exit status ${_rc}):\n${_out}")
+    endif()
+    string(REGEX MATCH "Reason given by package:\n\n([^\n]+\n)+" _reason "${_out}")
+    message(STATUS "without ConcurrentQueue the configure stops with:\n${_reason}")
+  else()
+    if(NOT _rc EQUAL 0)
+      message(FATAL_ERROR "no public header needs ConcurrentQueue, yet configuring without it "
+        "(CMAKE_IGNORE_PATH=${CONCURRENTQUEUE_DIR}) failed (exit status ${_rc}):\n${_out}")
+    endif()
+    file(GLOB_RECURSE _headers ${PREFIX}/include/tinyrt/*.hpp)
+    foreach(_h IN LISTS _headers)
+      file(STRINGS ${_h} _inc REGEX "concurrentqueue/")
+      if(_inc)
+        message(FATAL_ERROR "installed header ${_h} includes ConcurrentQueue: ${_inc}")
+      endif()
+    endforeach()
+    message(STATUS "without ConcurrentQueue the package configures: no installed header needs it")
   endif()
-  string(REGEX MATCH "Reason given by package:\n\n([^\n]+\n)+" _reason "${_out}")
-  message(STATUS "without ConcurrentQueue the configure stops with:\n${_reason}")
 
 elseif(MODE STREQUAL "subdirectory" OR MODE STREQUAL "fetchcontent")
   # No build type given: tinyrt must leave it empty (TINYRT_EXPECT_BUILD_TYPE).

@@ -206,23 +206,12 @@ void pool::inject(detail::task_block* b) {
 
 void pool::submit_from_outside(detail::task_block* b) noexcept {
     external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
-    if (!from_outside_.enqueue(b))
-        detail::fatal("tinyrt::task_group::spawn: out of memory in the pool's ticket queue");
-    from_outside_count_.fetch_add(
-        1,
-        detail::seq_cst);  // notify steps a-b: publish, and a full fence before the sleeper check
+    from_outside_.push(b, "tinyrt::task_group::spawn");
     idle_.notify_one();
 }
 
 detail::task_block* pool::take_from_outside() noexcept {
-    // A hint only: the dequeue itself synchronizes the item.
-    std::int64_t queued = from_outside_count_.load(detail::relaxed);  // see the line above
-    if (queued <= 0) return nullptr;
-    detail::task_block* b = nullptr;
-    if (!from_outside_.try_dequeue(b)) return nullptr;
-    // The count only gates parking and waiters' sleep, which re-read it seq_cst.
-    from_outside_count_.fetch_sub(1, detail::relaxed);  // see the line above
-    return b;
+    return from_outside_.try_pop();
 }
 
 bool pool::begin_loop_wait(detail::worker& w) {
@@ -239,23 +228,12 @@ void pool::end_loop_wait(detail::worker& w) noexcept {
 }
 
 void pool::enqueue_injected(detail::task_block* b) {
-    if (!injection_.enqueue(b))
-        detail::fatal("tinyrt::pool::spawn: out of memory in the injection queue");
-    injected_.fetch_add(
-        1,
-        detail::seq_cst);  // notify steps a-b: publish, and a full fence before the sleeper check
+    injection_.push(b, "tinyrt::pool::spawn");
     idle_.notify_one();
 }
 
 detail::task_block* pool::take_injected() noexcept {
-    // A hint only: the dequeue itself synchronizes the item.
-    std::int64_t queued = injected_.load(detail::relaxed);  // see the line above
-    if (queued <= 0) return nullptr;
-    detail::task_block* b = nullptr;
-    if (!injection_.try_dequeue(b)) return nullptr;
-    // The count only gates parking, which re-reads it seq_cst.
-    injected_.fetch_sub(1, detail::relaxed);  // see the line above
-    return b;
+    return injection_.try_pop();
 }
 
 detail::task_block* pool::steal_round(detail::worker& w) noexcept {
@@ -304,7 +282,7 @@ detail::task_block* pool::steal_for_waiter(detail::worker& w, bool& moved) noexc
 }
 
 bool pool::others_have_work(const detail::worker& self) const noexcept {
-    if (from_outside_count_.load(detail::seq_cst) > 0) return true;
+    if (from_outside_.looks_non_empty()) return true;
     for (const auto& w : workers_) {
         if (w.get() != &self && w->queue.looks_non_empty()) return true;
     }
@@ -312,8 +290,8 @@ bool pool::others_have_work(const detail::worker& self) const noexcept {
 }
 
 bool pool::has_visible_work() const noexcept {
-    if (injected_.load(detail::seq_cst) > 0) return true;
-    if (from_outside_count_.load(detail::seq_cst) > 0) return true;
+    if (injection_.looks_non_empty()) return true;
+    if (from_outside_.looks_non_empty()) return true;
     for (const auto& w : workers_) {
         if (w->queue.looks_non_empty()) return true;
     }

@@ -64,8 +64,6 @@
 // everything those tasks spawn, wherever they run.
 #pragma once
 
-#include <concurrentqueue/concurrentqueue.h>
-
 #include <atomic>
 #include <cstdint>
 #include <initializer_list>
@@ -78,6 +76,7 @@
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/sched/asymmetric_fence.hpp"
+#include "tinyrt/sched/detail/counted_queue.hpp"
 #include "tinyrt/sched/join_handle.hpp"
 #include "tinyrt/sched/parking.hpp"
 #include "tinyrt/sched/stats.hpp"
@@ -296,12 +295,9 @@ private:
     detail::block_depot depot_;
     std::vector<std::unique_ptr<detail::worker>> workers_;
     detail::idle_set idle_;
-    moodycamel::ConcurrentQueue<detail::task_block*> injection_;
-    alignas(detail::cache_line) std::atomic<std::int64_t> injected_{0};  // tasks in injection_
-    // Tickets of task_group children spawned from outside (see above), and
-    // their count, kept like injection_ and injected_.
-    moodycamel::ConcurrentQueue<detail::task_block*> from_outside_;
-    alignas(detail::cache_line) std::atomic<std::int64_t> from_outside_count_{0};
+    detail::counted_queue injection_;
+    // Tickets of task_group children spawned from outside (see above).
+    detail::counted_queue from_outside_;
     alignas(detail::cache_line) std::atomic<std::uint64_t> external_spawns_{0};
     std::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
     std::atomic<bool> stopping_{false};
