@@ -11,6 +11,7 @@
 
 #include "support/fork_join.hpp"
 #include "tinyrt/sched.hpp"
+#include "tinyrt/sched/detail/chase_lev_deque.hpp"
 
 namespace {
 
@@ -74,7 +75,8 @@ TEST_CASE("stress: repeated pools with fork-join, outside spawns and shutdown") 
 }
 
 TEST_CASE(
-    "stress: deep fork-join (test_support::fib(30), 1.3M spawns) neither deadlocks nor overflows on 1 and 2 "
+    "stress: deep fork-join (test_support::fib(30), 1.3M spawns) neither deadlocks nor overflows "
+    "on 1 and 2 "
     "workers") {
     // TINYRT_STRESS_SCALE >= 3 runs the benchmark's test_support::fib(35).
     const int n = stress_scale() >= 3 ? 35 : 30;

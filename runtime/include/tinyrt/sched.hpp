@@ -1,7 +1,8 @@
-// Everything in tinyrt/sched/, in one include.
+// The scheduler's public API in one include: pool, join_handle, task_group,
+// map, pool_stats. Its internals (deque, parking, task blocks, workers) are
+// under tinyrt/sched/detail/.
 #pragma once
 
-#include "tinyrt/sched/chase_lev_deque.hpp"
 #include "tinyrt/sched/join_handle.hpp"
 #include "tinyrt/sched/map.hpp"
 #include "tinyrt/sched/pool.hpp"

@@ -1,4 +1,4 @@
-#include "tinyrt/sched/asymmetric_fence.hpp"
+#include "tinyrt/sched/detail/asymmetric_fence.hpp"
 
 #include <linux/membarrier.h>
 #include <sys/syscall.h>

@@ -1,4 +1,4 @@
-#include "tinyrt/sched/task.hpp"
+#include "tinyrt/sched/detail/task.hpp"
 
 namespace tinyrt::detail {
 

@@ -23,8 +23,8 @@
 
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/futex.hpp"
-#include "tinyrt/sched/task.hpp"
-#include "tinyrt/sched/worker.hpp"
+#include "tinyrt/sched/detail/task.hpp"
+#include "tinyrt/sched/detail/worker.hpp"
 
 namespace tinyrt {
 

@@ -75,13 +75,13 @@
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
-#include "tinyrt/sched/asymmetric_fence.hpp"
+#include "tinyrt/sched/detail/asymmetric_fence.hpp"
 #include "tinyrt/sched/detail/counted_queue.hpp"
 #include "tinyrt/sched/join_handle.hpp"
-#include "tinyrt/sched/parking.hpp"
+#include "tinyrt/sched/detail/parking.hpp"
 #include "tinyrt/sched/stats.hpp"
-#include "tinyrt/sched/task.hpp"
-#include "tinyrt/sched/worker.hpp"
+#include "tinyrt/sched/detail/task.hpp"
+#include "tinyrt/sched/detail/worker.hpp"
 
 namespace tinyrt {
 

@@ -44,8 +44,8 @@
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/cache.hpp"
-#include "tinyrt/sched/chase_lev_deque.hpp"
-#include "tinyrt/sched/task.hpp"
+#include "tinyrt/sched/detail/chase_lev_deque.hpp"
+#include "tinyrt/sched/detail/task.hpp"
 
 namespace tinyrt::detail {
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <thread>
 
-#include "tinyrt/sched/local_queue.hpp"
+#include "tinyrt/sched/detail/local_queue.hpp"
 #include "tinyrt/sched/stats.hpp"
-#include "tinyrt/sched/task.hpp"
+#include "tinyrt/sched/detail/task.hpp"
 
 namespace tinyrt {
 class pool;
