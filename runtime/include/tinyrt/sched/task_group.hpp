@@ -406,13 +406,7 @@ private:
     task_group(pool& p, detail::worker* w) noexcept
         : pool_(p),
           owner_(w != nullptr && w->owner == &p ? w : nullptr),
-          mark_(owner_ != nullptr ? owner_->queue.logical_bottom() : INT64_MAX) {
-        // Created on a worker of another pool: mark that worker's deque.
-        // Apart from the line above, so that the owner's path (fib) stays
-        // as short as it was: the compiler then keeps the two cases apart
-        // and spawn() knows by_owner without testing it again.
-        if (owner_ == nullptr && w != nullptr) mark_ = w->queue.logical_bottom();
-    }
+          mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
 
     void child_done(bool by_owner) noexcept {
         if (by_owner && detail::tls_worker == owner_) {
