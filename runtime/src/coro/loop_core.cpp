@@ -350,8 +350,8 @@ void loop_core::wait_for_events(bool may_block) {
         if (events[i].data.u64 == wake_token) {
             std::uint64_t count;
             [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
-            wake_pending_.store(false,
-                                seq_cst);  // before the drain in the next step (see post())
+            // before the drain in the next step (see post())
+            wake_pending_.store(false, seq_cst);
             continue;
         }
         handle_fd_event(static_cast<int>(events[i].data.u64), events[i].events);

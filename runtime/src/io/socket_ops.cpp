@@ -30,8 +30,8 @@ void prepare_stream_socket(int fd) noexcept {
     int flags = ::fcntl(fd, F_GETFL, 0);
     if (flags >= 0 && (flags & O_NONBLOCK) == 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-                 sizeof one);  // best effort: only latency depends on it
+    // best effort: only latency depends on it
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 int new_tcp_socket() noexcept {

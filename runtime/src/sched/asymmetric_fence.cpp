@@ -27,9 +27,8 @@ void asymmetric_fence_init() noexcept {
         long supported = membarrier(MEMBARRIER_CMD_QUERY);
         if (supported < 0 || (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
         if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) return;
-        membarrier_ready.store(
-            true,
-            relaxed);  // read by threads created after this (pool workers) or handed the pool later
+        // read by threads created after this (pool workers) or handed the pool later
+        membarrier_ready.store(true, relaxed);
     });
 #endif
 }

@@ -7,11 +7,11 @@
 // What a waiting worker may run (wait_until, below). A task that a worker
 // runs while it waits in frame F sits on top of F on the same stack, so F
 // cannot return before that task does. If that task (or anything it runs in
-// turn) waits for F's task to finish, both wait forever. The old rule ("run
-// anything you can find, to a depth of 32") allowed exactly that: a waiter
-// took from the injection queue a task that joined the waiter's own task
-// (review finding 1), and at the depth limit it slept although the task it
-// needed sat unstarted in a queue (finding 2). The rule now:
+// turn) waits for F's task to finish, both wait forever. "Run anything you
+// can find, to some depth" allows exactly that: a waiter could take from the
+// injection queue a task that joins the waiter's own task, and at the depth
+// limit sleep although the task it needs sits unstarted in a queue. So a
+// waiting worker runs only:
 //
 //   1. Its own deque's entries at or above the wait's mark: they were pushed
 //      after the wait's frame started, by that frame or its descendants
@@ -194,8 +194,8 @@ pool_stats pool::stats() const {
     pool_stats s;
     s.workers.reserve(workers_.size());
     for (const auto& w : workers_) s.workers.push_back(w->counters.snapshot());
-    s.external_spawns =
-        external_spawns_.load(detail::relaxed);  // a counter; no data is published through it
+    // a counter; no data is published through it
+    s.external_spawns = external_spawns_.load(detail::relaxed);
     return s;
 }
 

@@ -11,7 +11,7 @@ namespace {
 // and a context switch, several microseconds, so a short critical section of
 // a running owner is worth waiting out. Not longer: a spinning waiter keeps
 // pulling the line away from an owner that re-locks in a loop, and the
-// barging owner is faster alone. bench_locks on 2 cores, spin limit 0 / 16 /
+// barging owner is faster alone. bench_locks (2 cores), spin limit 0 / 16 /
 // 100: 16 stayed at or below std::mutex in every row of two rounds at 2, 4
 // and 8 threads; 0 and 100 each missed once.
 constexpr int spin_limit = 16;

@@ -66,7 +66,7 @@ struct handle_state {
     // be destroyed, in between; the wait is a few instructions long.
     bool claim() noexcept {
         // acq_rel: a loser's acquire sees the winner's bits (see above).
-        std::uint32_t before = word.fetch_or(started_bit, acq_rel);  // see the line above
+        std::uint32_t before = word.fetch_or(started_bit, acq_rel);
         if ((before & started_bit) == 0) return true;
         if ((before & guest_bit) != 0) {
             // acquire: pairs with the guest's release fetch_or of registered_bit,
@@ -85,8 +85,8 @@ struct handle_state {
         return (before & started_bit) == 0;  // lost: the guest bit is ignored by everyone
     }
     void mark_registered() noexcept {
-        word.fetch_or(registered_bit,
-                      detail::release);  // release: the guest count, to claim()'s wait
+        // release: the guest count, to claim()'s wait
+        word.fetch_or(registered_bit, detail::release);
     }
 
     // A hint: nobody has claimed the task yet.
@@ -96,15 +96,15 @@ struct handle_state {
 
     // Called once by the task when it has stored its result.
     void finish() noexcept {
-        std::uint32_t before =
-            word.fetch_or(done_bit, acq_rel);  // release: publishes value/error to done()
+        // release: publishes value/error to done()
+        std::uint32_t before = word.fetch_or(done_bit, acq_rel);
         if ((before & waiter_bit) != 0) futex_wake(word, INT_MAX);
     }
 
     // Drops one reference; the last one destroys the state and frees the block.
     void release(task_block* block) noexcept {
         // acq_rel: the last owner sees every write of the other one.
-        std::uint32_t before = refs.fetch_sub(1, acq_rel);  // see the line above
+        std::uint32_t before = refs.fetch_sub(1, acq_rel);
         if (before != 1) return;
 #if TINYRT_EXCEPTIONS
         if (error) report_detached_failure(error);
@@ -255,7 +255,7 @@ public:
                 if (w->owner == pool_) {
                     // The handle holds a reference, so the count cannot reach
                     // zero meanwhile; this one is dropped by run().
-                    state_->refs.fetch_add(1, detail::relaxed);  // see the line above
+                    state_->refs.fetch_add(1, detail::relaxed);
                     block_->run(block_);  // runs it here unless a worker claimed it first
                 } else {
                     run_as_guest();  // out of line: the rare case

@@ -77,11 +77,11 @@
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/sched/detail/asymmetric_fence.hpp"
 #include "tinyrt/sched/detail/counted_queue.hpp"
-#include "tinyrt/sched/join_handle.hpp"
 #include "tinyrt/sched/detail/parking.hpp"
-#include "tinyrt/sched/stats.hpp"
 #include "tinyrt/sched/detail/task.hpp"
 #include "tinyrt/sched/detail/worker.hpp"
+#include "tinyrt/sched/join_handle.hpp"
+#include "tinyrt/sched/stats.hpp"
 
 namespace tinyrt {
 
@@ -249,10 +249,6 @@ public:
     bool begin_loop_wait(detail::worker& w);
     // That job has finished (called where it ran, before it posts back).
     void end_loop_wait(detail::worker& w) noexcept;
-
-    // The calling worker has nothing to run (it waits) / has again.
-    void become_idle() noexcept { idle_.become_idle(); }
-    void become_busy() noexcept { idle_.become_busy(); }
 
 private:
     friend class detail::guest_scope;

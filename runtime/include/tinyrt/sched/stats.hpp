@@ -59,8 +59,8 @@ public:
         value_.store(v + n, relaxed);            // readers only want a recent value
     }
     std::uint64_t get() const noexcept {
-        return value_.load(
-            relaxed);  // a snapshot; exact once the pool is quiescent (thread join orders it)
+        // a snapshot; exact once the pool is quiescent (thread join orders it)
+        return value_.load(relaxed);
     }
 
 private:

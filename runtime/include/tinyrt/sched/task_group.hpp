@@ -164,9 +164,8 @@ public:
         } else {
             // A worker of this pool, not the owner: the spawner is a pending
             // child, so the waiter cannot see the count reach zero before this add.
-            remote_.fetch_add(
-                one_child,
-                detail::relaxed);  // relaxed: remote_'s modification order follows happens-before
+            // relaxed: remote_'s modification order follows happens-before
+            remote_.fetch_add(one_child, detail::relaxed);
             pool_.push_local(*w, b);
         }
     }
@@ -178,8 +177,8 @@ public:
         if (!finished(this)) wait_for_children();
 #if TINYRT_EXCEPTIONS
         if (failed_.load(detail::acquire)) {  // pairs with the acq_rel exchange in capture()
-            failed_.store(
-                false, detail::relaxed);  // only the waiter resets it, after every child finished
+            // only the waiter resets it, after every child finished
+            failed_.store(false, detail::relaxed);
             std::rethrow_exception(std::exchange(error_, nullptr));
         }
 #endif
@@ -332,17 +331,16 @@ private:
     [[gnu::noinline]] void push_from_outside(detail::task_block* b) noexcept {
         // The spawner is the owner thread or a pending child, so the waiter
         // cannot see the count reach zero before this add.
-        remote_.fetch_add(
-            one_child,
-            detail::relaxed);  // relaxed: remote_'s modification order follows happens-before
+        // relaxed: remote_'s modification order follows happens-before
+        remote_.fetch_add(one_child, detail::relaxed);
         outside_child* c = outside_child::of(b);
-        detail::task_block* head =
-            foreign_.load(detail::relaxed);  // only a guess for the CAS, which re-reads it
+        // only a guess for the CAS, which re-reads it
+        detail::task_block* head = foreign_.load(detail::relaxed);
+        // release on success: the block's contents to the waiter's exchange;
+        // a failure publishes nothing.
         do {
             c->next = head;
-        } while (!foreign_.compare_exchange_weak(
-            head, b, detail::release,
-            detail::relaxed));  // release: the block's contents to the waiter's exchange
+        } while (!foreign_.compare_exchange_weak(head, b, detail::release, detail::relaxed));
         pool_.submit_from_outside(b);
         // release: the push above, to the waiter's fetch_or of the waiter bit.
         std::uint32_t before = remote_.fetch_xor(poke_bit, detail::release);  // see above
@@ -355,9 +353,8 @@ private:
         auto* g = const_cast<task_group*>(static_cast<const task_group*>(self));
         if (g->foreign_.load(detail::relaxed) == nullptr)  // a hint; the exchange decides
             return false;
-        detail::task_block* b =
-            g->foreign_.exchange(nullptr, detail::acquire);  // pairs with the release CAS in
-                                                             // push_from_outside()
+        // acquire: pairs with the release CAS in push_from_outside().
+        detail::task_block* b = g->foreign_.exchange(nullptr, detail::acquire);
         g->retire_from_outside(b);
         return true;
     }
@@ -399,7 +396,7 @@ private:
     void drop_own_count() noexcept {
         // relaxed: read by this thread's own finished(); an RMW, so it
         // continues the release sequences of the other threads' updates.
-        remote_.fetch_sub(one_child, detail::relaxed);  // see the line above
+        remote_.fetch_sub(one_child, detail::relaxed);
     }
 
     // w: the creating thread's worker (of any pool), or null.
@@ -414,7 +411,7 @@ private:
             return;
         }
         // release: publishes the child's writes to the acquire load in finished().
-        std::uint32_t before = remote_.fetch_sub(one_child, detail::release);  // see the line above
+        std::uint32_t before = remote_.fetch_sub(one_child, detail::release);
         // The waiter may return (and the group die) as soon as the sub lands.
         // futex_wake only passes the address to the kernel and never reads
         // it, so waking a dead word is a harmless spurious wake-up at worst.
@@ -424,15 +421,15 @@ private:
 #if TINYRT_EXCEPTIONS
     void capture(std::exception_ptr e) noexcept {
         // First failure wins; acq_rel pairs with the acquire load in wait().
-        bool already = failed_.exchange(true, detail::acq_rel);  // see the line above
+        bool already = failed_.exchange(true, detail::acq_rel);
         if (!already) error_ = std::move(e);
     }
 #endif
 
     static bool finished(const void* self) noexcept {
         auto* g = static_cast<const task_group*>(self);
-        auto remote = static_cast<std::int32_t>(
-            g->remote_.load(detail::acquire));  // pairs with the release fetch_sub in child_done()
+        // pairs with the release fetch_sub in child_done()
+        auto remote = static_cast<std::int32_t>(g->remote_.load(detail::acquire));
         return g->owner_pending_ + (remote >> 2) == 0;  // drops the two flag bits
     }
 
@@ -450,9 +447,8 @@ private:
     [[gnu::noinline]] void wait_for_children() noexcept {
         if (finished(this)) return;
         detail::wait_until({&remote_, &finished, this, mark_, &help_from_outside});
-        remote_.fetch_and(
-            ~waiter_bit,
-            detail::relaxed);  // clear the waiter bit; every child is done, nobody else writes now
+        // clear the waiter bit; every child is done, nobody else writes now
+        remote_.fetch_and(~waiter_bit, detail::relaxed);
     }
 
     pool& pool_;

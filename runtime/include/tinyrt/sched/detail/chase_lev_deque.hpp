@@ -55,14 +55,13 @@ public:
     // Owner only.
     void push(T item) {
         std::int64_t b = bottom_.load(relaxed);  // only the owner writes bottom_
-        std::int64_t t =
-            top_.load(acquire);  // pairs with the seq_cst CAS in steal(): slots below t are free
+        // pairs with the seq_cst CAS in steal(): slots below t are free
+        std::int64_t t = top_.load(acquire);
         ring* a = array_.load(relaxed);  // only the owner writes array_
         if (b - t > a->mask) a = grow(a, t, b);
         a->put(b, item);
-        bottom_.store(
-            b + 1,
-            release);  // publishes the slot; pairs with the seq_cst load of bottom_ in steal()
+        // publishes the slot; pairs with the seq_cst load of bottom_ in steal()
+        bottom_.store(b + 1, release);
     }
 
     // Owner only. Returns nullptr when empty (or when a thief won the last item).
@@ -95,7 +94,7 @@ public:
         std::int64_t b = bottom_.load(seq_cst);
         if (t >= b) return steal_result::empty;
         // acquire: pairs with the release store in grow(), the copied slots are visible.
-        ring* a = array_.load(acquire);  // see the line above
+        ring* a = array_.load(acquire);
         T item = a->get(t);
         // relaxed on failure: the item is dropped, nothing read is used.
         bool won = top_.compare_exchange_strong(t, t + 1, seq_cst, relaxed);  // see above
@@ -126,12 +125,12 @@ private:
         std::unique_ptr<std::atomic<T>[]> slots;
 
         void put(std::int64_t i, T item) noexcept {
-            slots[static_cast<std::size_t>(i & mask)].store(
-                item, relaxed);  // published by the release store of bottom_
+            // published by the release store of bottom_
+            slots[static_cast<std::size_t>(i & mask)].store(item, relaxed);
         }
         T get(std::int64_t i) const noexcept {
-            return slots[static_cast<std::size_t>(i & mask)].load(
-                relaxed);  // ordered by the acquire/seq_cst load of bottom_ or array_
+            // ordered by the acquire/seq_cst load of bottom_ or array_
+            return slots[static_cast<std::size_t>(i & mask)].load(relaxed);
         }
     };
 

@@ -115,8 +115,8 @@ public:
         deque::steal_result r = public_.steal(out);
         if (r == deque::steal_result::empty &&
             !steal_request_.load(relaxed)) {  // read first: no needless write to the owner's line
-            steal_request_.store(true,
-                                 relaxed);  // a hint; the owner's next push/pop publishes (step 3)
+            // a hint; the owner's next push/pop publishes (step 3)
+            steal_request_.store(true, relaxed);
         }
         return r;
     }
@@ -137,8 +137,8 @@ private:
 
     bool serve_request() {
         if (!steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
-        steal_request_.store(false,
-                             relaxed);  // cleared before publishing, so a new request is not lost
+        // cleared before publishing, so a new request is not lost
+        steal_request_.store(false, relaxed);
         std::uint32_t n = private_count_ - private_count_ / 2;  // the older half, at least one item
         return publish(private_count_ > 0 ? n : 0);
     }

@@ -48,8 +48,8 @@
 // notifier read searching_ > 0.
 //
 // Why search a bounded time and then park: a parked worker costs nothing,
-// and a spinning one takes the core from a worker with real work (this
-// machine has 2 cores). The idle-CPU test checks it.
+// and a spinning one takes a core from a worker with real work, which
+// matters most when workers outnumber cores. The idle-CPU test checks it.
 #pragma once
 
 #include <atomic>
@@ -162,8 +162,6 @@ public:
         for (unsigned v : stack_) ring(v);
         stack_.clear();
     }
-
-    unsigned sleepers() const noexcept { return sleepers_.load(seq_cst); }
 
     // Whether some worker is idle (between failing to find work and getting
     // a task in the worker loop: searching, parking or asleep), i.e. could
