@@ -106,7 +106,7 @@
 
 #include "tinyrt/detail/cpu.hpp"
 
-namespace tinyrt {
+namespace tinyrt::detail {
 
 namespace {
 
@@ -131,7 +131,7 @@ unsigned worker_count(pool_options o) {
 
 }  // namespace
 
-pool::pool(pool_options options) : idle_(worker_count(options)) {
+sched_core::sched_core(pool_options options) : idle_(worker_count(options)) {
     detail::asymmetric_fence_init();
     const unsigned n = worker_count(options);
     workers_.reserve(n);
@@ -144,7 +144,7 @@ pool::pool(pool_options options) : idle_(worker_count(options)) {
     }
 }
 
-pool::~pool() {
+sched_core::~sched_core() {
     detail::worker* self = detail::tls_worker;
     if (self != nullptr && self->owner == this) {
         detail::fatal(
@@ -160,9 +160,7 @@ pool::~pool() {
     for (auto& w : workers_) w->thread.join();  // steps 3-4
 }
 
-namespace detail {
-
-guest_scope::guest_scope(pool& p) noexcept : pool_(p), saved_(tls_guest) {
+guest_scope::guest_scope(sched_core& p) noexcept : pool_(p), saved_(tls_guest) {
     // After a won claim, before its registered mark: the worker that loses
     // that claim waits for the mark, so it reads this count afterwards, and
     // shutdown step 3 cannot miss this guest.
@@ -172,7 +170,7 @@ guest_scope::guest_scope(pool& p) noexcept : pool_(p), saved_(tls_guest) {
 
 guest_scope::~guest_scope() {
     tls_guest = saved_;
-    pool& p = pool_;
+    sched_core& p = pool_;
     // Everything this guest spawned into the pool is queued and counted
     // before this decrement, which the last parker reads before its re-check.
     // The decrement is under the sleeper lock: a parker that reads zero and
@@ -188,9 +186,7 @@ guest_scope::~guest_scope() {
     });
 }
 
-}  // namespace detail
-
-pool_stats pool::stats() const {
+pool_stats sched_core::stats() const {
     pool_stats s;
     s.workers.reserve(workers_.size());
     for (const auto& w : workers_) s.workers.push_back(w->counters.snapshot());
@@ -199,22 +195,22 @@ pool_stats pool::stats() const {
     return s;
 }
 
-void pool::inject(detail::task_block* b) {
+void sched_core::inject(detail::task_block* b) {
     external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
     enqueue_injected(b);
 }
 
-void pool::submit_from_outside(detail::task_block* b) noexcept {
+void sched_core::submit_from_outside(detail::task_block* b) noexcept {
     external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
     from_outside_.push(b, "tinyrt::task_group::spawn");
     idle_.notify_one();
 }
 
-detail::task_block* pool::take_from_outside() noexcept {
+detail::task_block* sched_core::take_from_outside() noexcept {
     return from_outside_.try_pop();
 }
 
-bool pool::begin_loop_wait(detail::worker& w) {
+bool sched_core::begin_loop_wait(detail::worker& w) {
     std::lock_guard lock(loop_mutex_);
     if (w.loop_jobs++ == 0) ++loop_blocked_;
     if (loop_blocked_ < workers_.size()) return true;
@@ -222,21 +218,21 @@ bool pool::begin_loop_wait(detail::worker& w) {
     return false;
 }
 
-void pool::end_loop_wait(detail::worker& w) noexcept {
+void sched_core::end_loop_wait(detail::worker& w) noexcept {
     std::lock_guard lock(loop_mutex_);
     if (--w.loop_jobs == 0) --loop_blocked_;
 }
 
-void pool::enqueue_injected(detail::task_block* b) {
+void sched_core::enqueue_injected(detail::task_block* b) {
     injection_.push(b, "tinyrt::pool::spawn");
     idle_.notify_one();
 }
 
-detail::task_block* pool::take_injected() noexcept {
+detail::task_block* sched_core::take_injected() noexcept {
     return injection_.try_pop();
 }
 
-detail::task_block* pool::steal_round(detail::worker& w) noexcept {
+detail::task_block* sched_core::steal_round(detail::worker& w) noexcept {
     const std::size_t n = workers_.size();
     if (n < 2) return nullptr;
     const std::size_t start = static_cast<std::size_t>(w.next_random() % n);
@@ -263,13 +259,13 @@ detail::task_block* pool::steal_round(detail::worker& w) noexcept {
     return nullptr;
 }
 
-detail::task_block* pool::find_foreign(detail::worker& w) noexcept {
+detail::task_block* sched_core::find_foreign(detail::worker& w) noexcept {
     if (detail::task_block* b = take_injected()) return b;
     if (detail::task_block* b = take_from_outside()) return b;
     return steal_round(w);
 }
 
-detail::task_block* pool::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
+detail::task_block* sched_core::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
     detail::task_block* b = steal_round(w);
     if (b == nullptr) return take_from_outside();  // rule 2: fork-join tickets
     if (b->kind == detail::task_kind::fork_join) return b;
@@ -281,7 +277,7 @@ detail::task_block* pool::steal_for_waiter(detail::worker& w, bool& moved) noexc
     return nullptr;
 }
 
-bool pool::others_have_work(const detail::worker& self) const noexcept {
+bool sched_core::others_have_work(const detail::worker& self) const noexcept {
     if (from_outside_.looks_non_empty()) return true;
     for (const auto& w : workers_) {
         if (w.get() != &self && w->queue.looks_non_empty()) return true;
@@ -289,7 +285,7 @@ bool pool::others_have_work(const detail::worker& self) const noexcept {
     return false;
 }
 
-bool pool::has_visible_work() const noexcept {
+bool sched_core::has_visible_work() const noexcept {
     if (injection_.looks_non_empty()) return true;
     if (from_outside_.looks_non_empty()) return true;
     for (const auto& w : workers_) {
@@ -298,7 +294,7 @@ bool pool::has_visible_work() const noexcept {
     return false;
 }
 
-detail::task_block* pool::search(detail::worker& w, bool counted) noexcept {
+detail::task_block* sched_core::search(detail::worker& w, bool counted) noexcept {
     if (!counted) counted = idle_.begin_search();
     detail::task_block* b = nullptr;
     for (int round = 0; round < search_rounds && b == nullptr; ++round) {
@@ -309,7 +305,7 @@ detail::task_block* pool::search(detail::worker& w, bool counted) noexcept {
     return b;
 }
 
-pool::park_result pool::park(detail::worker& w) {
+sched_core::park_result sched_core::park(detail::worker& w) {
     const unsigned before = idle_.announce(w.index);  // park step 1
     detail::asymmetric_heavy_fence();                 // step 2
     // Shutdown step 3 reads the guests before the queues: a guest's spawns
@@ -334,7 +330,7 @@ pool::park_result pool::park(detail::worker& w) {
     return park_result::rung;
 }
 
-void pool::worker_main(detail::worker& w) {
+void sched_core::worker_main(detail::worker& w) {
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;
     bool counted_searcher = false;  // woken by a notifier, which counted us as searching
@@ -380,8 +376,6 @@ void pool::worker_main(detail::worker& w) {
     detail::tls_worker = nullptr;
 }
 
-namespace detail {
-
 void wait_until(const wait_target& target) noexcept {
     worker* w = tls_worker;
     unsigned idle_rounds = 0;
@@ -391,7 +385,7 @@ void wait_until(const wait_target& target) noexcept {
             continue;
         }
         if (w != nullptr) {
-            pool& p = *w->owner;
+            sched_core& p = *w->owner;
             task_block* b = nullptr;
             if (w->queue.logical_bottom() > target.own_mark) b = p.pop_local(*w);  // rule 1
             if (b != nullptr) {
@@ -451,5 +445,4 @@ void wait_until(const wait_target& target) noexcept {
     }
 }
 
-}  // namespace detail
-}  // namespace tinyrt
+}  // namespace tinyrt::detail

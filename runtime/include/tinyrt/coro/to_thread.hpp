@@ -59,7 +59,8 @@ class to_thread_awaiter : private parked_awaiter, private posted_work {
     using stored_type = std::conditional_t<std::is_void_v<result_type>, bool, result_type>;
 
 public:
-    to_thread_awaiter(pool& p, F&& f) : parked_awaiter(&on_cancel), pool_(&p), fn_(std::move(f)) {
+    to_thread_awaiter(pool& p, F&& f)
+        : parked_awaiter(&on_cancel), pool_(&core_of(p)), fn_(std::move(f)) {
         this->run = &on_posted;
     }
 
@@ -156,7 +157,7 @@ private:
         me->node->hook = me;
     }
 
-    pool* pool_;
+    sched_core* pool_;
     F fn_;
     loop_core* loop_ = nullptr;
     worker* counted_ = nullptr;  // step 0: the loop's worker, while counted

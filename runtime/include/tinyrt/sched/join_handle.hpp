@@ -294,7 +294,8 @@ public:
 
 private:
     friend class pool;
-    join_handle(detail::task_block* b, detail::handle_state<T>* s, pool* p) noexcept
+    friend class detail::sched_core;
+    join_handle(detail::task_block* b, detail::handle_state<T>* s, detail::sched_core* p) noexcept
         : block_(b), state_(s), pool_(p) {}
 
     static bool is_done(const void* s) noexcept {
@@ -314,7 +315,8 @@ private:
 
     detail::task_block* block_ = nullptr;
     detail::handle_state<T>* state_ = nullptr;
-    pool* pool_ = nullptr;  // where the task was spawned: a joiner of another pool is its guest
+    detail::sched_core* pool_ =
+        nullptr;  // where the task was spawned: a joiner of another pool is its guest
 };
 
 }  // namespace tinyrt

@@ -91,23 +91,20 @@ struct pool_options {
 
 class task_group;
 
-class pool {
-public:
-    explicit pool(pool_options options = {});
-    ~pool();  // runs every spawned task, then joins the workers (see above)
-    pool(const pool&) = delete;
-    pool& operator=(const pool&) = delete;
+class pool;
 
-    // Runs f() on a worker; thread-safe, callable from any thread. Dropping
-    // the handle detaches the task (it still runs). Spawning from outside the
-    // pool while it is being destroyed is an error that says so.
-    template <typename F>
-    auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
-        using T = std::invoke_result_t<std::decay_t<F>&>;
-        auto [b, s] = make_spawn_job(std::forward<F>(f));
-        submit_public(b);
-        return join_handle<T>(b, s, this);
-    }
+namespace detail {
+class sched_core;
+sched_core& core_of(pool& p) noexcept;
+
+// The scheduler itself: the workers, the idle set, the queues, and the one
+// interface that task_group, join_handle, map and to_thread use. tinyrt::pool
+// is a thin public class over it (its private base), so applications see
+// only spawn, map, size and stats. Reached from a pool by core_of(pool&).
+class sched_core {
+public:
+    sched_core(const sched_core&) = delete;
+    sched_core& operator=(const sched_core&) = delete;
 
     // Like spawn(), but through the injection queue even when called on one
     // of our workers, whose own deque is then published first. For to_thread
@@ -129,21 +126,12 @@ public:
         return join_handle<T>(b, s, this);
     }
 
-    // Like Python's Pool.map: f applied to every element of `items` (any
-    // sized random-access range), results in input order. Large inputs are
-    // split into chunks adaptively (map.hpp). The first exception thrown by f
-    // is rethrown here after the other chunks finish.
-    template <typename F, typename Range>
-    auto map(F&& f, const Range& items);
-    template <typename F, typename T>
-    auto map(F&& f, std::initializer_list<T> items);
-
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
     // Per-worker counters; a consistent total once the pool is idle.
     pool_stats stats() const;
 
-    // ---- used by task_group, join_handle and map; not for applications ----
+    // ---- the interface of task_group, join_handle, map and to_thread ----
 
     // Throws (the no-exceptions build: aborts) if the calling thread is
     // neither one of our workers nor running one of our tasks as a guest,
@@ -250,9 +238,6 @@ public:
     // That job has finished (called where it ran, before it posts back).
     void end_loop_wait(detail::worker& w) noexcept;
 
-private:
-    friend class detail::guest_scope;
-
     // Builds a pool.spawn job in a fresh block, after check_accepting().
     template <typename F>
     auto make_spawn_job(F&& f) {
@@ -271,6 +256,13 @@ private:
         guard.dismiss();
         return std::pair{b, s};
     }
+
+protected:
+    explicit sched_core(pool_options options);
+    ~sched_core();  // runs every spawned task, then joins the workers (see above)
+
+private:
+    friend class guest_scope;
 
     // Notify protocol steps b-e (parking.hpp) after work became public.
     void made_public() noexcept {
@@ -301,6 +293,54 @@ private:
     std::mutex loop_mutex_;      // guards loop_blocked_ and every worker's loop_jobs
     unsigned loop_blocked_ = 0;  // workers with loop_jobs > 0
 };
+
+}  // namespace detail
+
+class pool : private detail::sched_core {
+public:
+    explicit pool(pool_options options = {}) : sched_core(options) {}
+    // Runs every spawned task (and what they spawn), then joins the workers
+    // (the shutdown protocol above).
+    ~pool() = default;
+    pool(const pool&) = delete;
+    pool& operator=(const pool&) = delete;
+
+    // Runs f() on a worker; thread-safe, callable from any thread. Dropping
+    // the handle detaches the task (it still runs). Spawning from outside the
+    // pool while it is being destroyed is an error that says so.
+    template <typename F>
+    auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
+        using T = std::invoke_result_t<std::decay_t<F>&>;
+        auto [b, s] = make_spawn_job(std::forward<F>(f));
+        submit_public(b);
+        return join_handle<T>(b, s, static_cast<detail::sched_core*>(this));
+    }
+
+    // Like Python's Pool.map: f applied to every element of `items` (any
+    // sized random-access range), results in input order. Large inputs are
+    // split into chunks adaptively (map.hpp). The first exception thrown by f
+    // is rethrown here after the other chunks finish.
+    template <typename F, typename Range>
+    auto map(F&& f, const Range& items);
+    template <typename F, typename T>
+    auto map(F&& f, std::initializer_list<T> items);
+
+    // The number of workers.
+    using sched_core::size;
+    // Per-worker counters; a consistent total once the pool is idle.
+    using sched_core::stats;
+
+private:
+    friend detail::sched_core& detail::core_of(pool& p) noexcept;
+};
+
+namespace detail {
+// tinyrt's own way from a pool to its core (task_group, join_handle, map,
+// to_thread).
+inline sched_core& core_of(pool& p) noexcept {
+    return p;
+}
+}  // namespace detail
 
 }  // namespace tinyrt
 

@@ -401,8 +401,8 @@ private:
 
     // w: the creating thread's worker (of any pool), or null.
     task_group(pool& p, detail::worker* w) noexcept
-        : pool_(p),
-          owner_(w != nullptr && w->owner == &p ? w : nullptr),
+        : pool_(detail::core_of(p)),
+          owner_(w != nullptr && w->owner == &pool_ ? w : nullptr),
           mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
 
     void child_done(bool by_owner) noexcept {
@@ -451,7 +451,7 @@ private:
         remote_.fetch_and(~waiter_bit, detail::relaxed);
     }
 
-    pool& pool_;
+    detail::sched_core& pool_;
     detail::worker* owner_;  // the worker of pool_ that created the group, or null
     // See "Bounded stack" above: on the creating thread's deque, whatever its
     // pool (INT64_MAX on a thread that is no pool's worker, which never pops).

@@ -8,20 +8,18 @@
 #include <thread>
 
 #include "tinyrt/sched/detail/local_queue.hpp"
-#include "tinyrt/sched/stats.hpp"
 #include "tinyrt/sched/detail/task.hpp"
-
-namespace tinyrt {
-class pool;
-}
+#include "tinyrt/sched/stats.hpp"
 
 namespace tinyrt::detail {
 
+class sched_core;
+
 struct worker {
-    worker(pool* p, unsigned i, block_depot* depot)
+    worker(sched_core* p, unsigned i, block_depot* depot)
         : owner(p), index(i), cache(depot), rng(i * 0x9e3779b97f4a7c15ULL + 1) {}
 
-    pool* owner;
+    sched_core* owner;
     unsigned index;
     local_queue queue;  // private buffer + public Chase-Lev deque
     block_cache cache;
@@ -54,7 +52,7 @@ inline constinit thread_local worker* tls_worker = nullptr;
 // that pool from outside, never onto the guest's own deque, where its own
 // pool's workers would run them. Only shutdown looks at this pointer: a
 // guest's spawns into the pool are accepted like a worker's (pool.hpp).
-inline constinit thread_local pool* tls_guest = nullptr;
+inline constinit thread_local sched_core* tls_guest = nullptr;
 
 // While alive, the calling thread runs a task of `p` as a guest: p counts it
 // (p cannot finish shutting down meanwhile) and tls_guest names p.
@@ -64,14 +62,14 @@ inline constinit thread_local pool* tls_guest = nullptr;
 // and loses the claim waits for that mark (pool.cpp, "Guests").
 class guest_scope {
 public:
-    explicit guest_scope(pool& p) noexcept;
+    explicit guest_scope(sched_core& p) noexcept;
     ~guest_scope();
     guest_scope(const guest_scope&) = delete;
     guest_scope& operator=(const guest_scope&) = delete;
 
 private:
-    pool& pool_;
-    pool* saved_;
+    sched_core& pool_;
+    sched_core* saved_;
 };
 
 // What a blocking wait (join, task_group::wait) waits for.
