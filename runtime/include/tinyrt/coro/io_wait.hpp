@@ -55,9 +55,11 @@ public:
         this->interest = static_cast<std::uint32_t>(wanted);
     }
     // Destroyed while parked only when a cancelled chain is destroyed (builds
-    // without exceptions): take the waiter out of the reactor.
+    // without exceptions): take the waiter out of the reactor. `node` is set
+    // by park (arg, its union partner, is unused here, so it stays null until
+    // then).
     ~io_wait_awaiter() {
-        if (parked_ && !done_) detail::loop_core::running()->remove_io_waiter(this);
+        if (node != nullptr && !done_) detail::loop_core::running()->remove_io_waiter(this);
     }
 
     bool await_ready() const noexcept { return false; }
@@ -65,7 +67,6 @@ public:
         detail::loop_core& loop = detail::loop_for("wait_ready");
         if (!park(loop, h)) return detail::suspend_to_cancel;
         loop.add_io_waiter(this);
-        parked_ = true;
         return true;
     }
     void await_resume() {
@@ -79,7 +80,6 @@ private:
         detail::loop_core::running()->remove_io_waiter(me);
         me->wake_cancelled();
     }
-    bool parked_ = false;
     bool done_ = false;
 };
 
