@@ -23,7 +23,7 @@ namespace tinyrt::detail {
 namespace {
 
 // Source of loop_core::id(); only uniqueness matters, so relaxed is enough.
-std::atomic<std::uint64_t> next_loop_id{1};
+detail::atomic<std::uint64_t> next_loop_id{1};
 
 constexpr std::uint64_t wake_token = ~std::uint64_t{0};  // epoll data of the eventfd
 

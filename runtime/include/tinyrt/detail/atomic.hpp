@@ -1,8 +1,13 @@
-// One place for every atomic ordering, fence and sanitizer switch in tinyrt.
+// One place for every atomic type, ordering, fence and sanitizer switch in
+// tinyrt.
 //
-// Code in tinyrt writes `x.load(acquire)` with the short aliases below and a
-// trailing comment naming the operation it pairs with. Keeping them here
-// means a checker or a chaos mode can hook every ordering in one file.
+// Every atomic object in the runtime is a `detail::atomic<T>`, never a bare
+// `std::atomic<T>`, and code writes `x.load(acquire)` with the short aliases
+// below, with a comment on the line above naming the operation it pairs with.
+// Keeping the type here means one file decides what an atomic operation is:
+// in a normal build `detail::atomic` is `std::atomic` itself (an alias, so
+// the generated code is identical), and a checker or a chaos build can hook
+// every operation by changing this file alone.
 #pragma once
 
 #include <atomic>
@@ -20,6 +25,9 @@
 
 namespace tinyrt::detail {
 
+template <class T>
+using atomic = std::atomic<T>;
+
 inline constexpr auto relaxed = std::memory_order_relaxed;  // alias only
 inline constexpr auto acquire = std::memory_order_acquire;  // alias only
 inline constexpr auto release = std::memory_order_release;  // alias only
@@ -34,7 +42,7 @@ inline constexpr auto seq_cst = std::memory_order_seq_cst;
 // or seq_cst operation, and all RMWs on one object are totally ordered).
 inline void fence_seq_cst() noexcept {
 #if TINYRT_TSAN
-    static std::atomic<int> dummy{0};
+    static atomic<int> dummy{0};
     dummy.fetch_add(0, seq_cst);
 #else
     std::atomic_thread_fence(seq_cst);

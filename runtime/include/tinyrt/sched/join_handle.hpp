@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/futex.hpp"
 #include "tinyrt/sched/detail/task.hpp"
@@ -42,10 +43,10 @@ struct handle_state {
     static constexpr std::uint32_t guest_bit = 8;        // set with started_bit by a guest joiner
     static constexpr std::uint32_t registered_bit = 16;  // that guest is counted by the pool
 
-    std::atomic<std::uint32_t> word{0};
+    detail::atomic<std::uint32_t> word{0};
     // The queue entry and the handle; a joiner of the same pool that runs the
     // task inline adds one for that call.
-    std::atomic<std::uint32_t> refs{2};
+    detail::atomic<std::uint32_t> refs{2};
     // Runs the closure of a task already claimed (a guest's join()).
     void (*run_claimed)(task_block*) noexcept = nullptr;
     std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};

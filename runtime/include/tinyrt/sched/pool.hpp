@@ -286,10 +286,10 @@ private:
     detail::counted_queue injection_;
     // Tickets of task_group children spawned from outside (see above).
     detail::counted_queue from_outside_;
-    alignas(detail::cache_line) std::atomic<std::uint64_t> external_spawns_{0};
-    std::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
-    std::atomic<bool> stopping_{false};
-    std::atomic<bool> terminated_{false};
+    alignas(detail::cache_line) detail::atomic<std::uint64_t> external_spawns_{0};
+    detail::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
+    detail::atomic<bool> stopping_{false};
+    detail::atomic<bool> terminated_{false};
     std::mutex loop_mutex_;      // guards loop_blocked_ and every worker's loop_jobs
     unsigned loop_blocked_ = 0;  // workers with loop_jobs > 0
 };

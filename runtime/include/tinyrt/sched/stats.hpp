@@ -64,7 +64,7 @@ public:
     }
 
 private:
-    std::atomic<std::uint64_t> value_{0};
+    detail::atomic<std::uint64_t> value_{0};
 };
 
 struct alignas(cache_line) worker_counters {

@@ -107,6 +107,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/futex.hpp"
 #include "tinyrt/sched/pool.hpp"
@@ -225,7 +226,7 @@ private:
         static constexpr std::uint32_t registered = 16;  // that guest is counted by the pool
         static constexpr std::uint32_t one_ref = 32;     // references: the ticket, the list entry
 
-        std::atomic<std::uint32_t> state{2 * one_ref};
+        detail::atomic<std::uint32_t> state{2 * one_ref};
         detail::task_block* next = nullptr;  // the group's list
         task_group* group;
         void (*execute)(detail::task_block*) noexcept;  // runs and destroys the closure
@@ -457,11 +458,11 @@ private:
     // pool (INT64_MAX on a thread that is no pool's worker, which never pops).
     std::int64_t mark_;
     std::int64_t owner_pending_ = 0;  // owner thread only: spawned by it, not yet run by it
-    std::atomic<std::uint32_t> remote_{0};
+    detail::atomic<std::uint32_t> remote_{0};
     // Children spawned from outside the pool, not yet retired by the waiter.
-    std::atomic<detail::task_block*> foreign_{nullptr};
+    detail::atomic<detail::task_block*> foreign_{nullptr};
 #if TINYRT_EXCEPTIONS
-    std::atomic<bool> failed_{false};
+    detail::atomic<bool> failed_{false};
     std::exception_ptr error_;
 #endif
 };

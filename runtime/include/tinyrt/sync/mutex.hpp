@@ -88,7 +88,7 @@ private:
     void lock_slow(std::uint32_t seen) noexcept;
     void unlock_slow() noexcept;
 
-    std::atomic<std::uint32_t> state_{unlocked};
+    detail::atomic<std::uint32_t> state_{unlocked};
 };
 
 }  // namespace tinyrt

@@ -77,7 +77,7 @@ private:
     // The lock word alone on its line (the alignment rounds sizeof up to a
     // whole line): waiters read it in a loop, and a line shared with other
     // data would be invalidated by every write to that data.
-    alignas(detail::cache_line) std::atomic<bool> locked_{false};
+    alignas(detail::cache_line) detail::atomic<bool> locked_{false};
 };
 
 }  // namespace tinyrt

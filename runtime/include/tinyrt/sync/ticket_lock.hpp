@@ -135,8 +135,8 @@ private:
 
     // Tickets are taken by arriving threads, serving_ is read by every
     // waiter: separate lines, so arrivals do not disturb the spinning waiter.
-    alignas(detail::cache_line) std::atomic<std::uint32_t> next_{0};
-    alignas(detail::cache_line) std::atomic<std::uint32_t> serving_{0};
+    alignas(detail::cache_line) detail::atomic<std::uint32_t> next_{0};
+    alignas(detail::cache_line) detail::atomic<std::uint32_t> serving_{0};
 };
 
 }  // namespace tinyrt

@@ -46,6 +46,7 @@
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/detail/timer_queue.hpp"
 #include "tinyrt/coro/loop_stats.hpp"
+#include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
@@ -189,16 +190,16 @@ private:
     loop_stats stats_;
 
     // Touched by other threads (see the wake-up protocol above).
-    std::atomic<posted_work*> posted_{nullptr};
-    std::atomic<bool> sleeping_{false};
-    std::atomic<bool> wake_pending_{false};
+    detail::atomic<posted_work*> posted_{nullptr};
+    detail::atomic<bool> sleeping_{false};
+    detail::atomic<bool> wake_pending_{false};
     // Threads inside post() right now. post() still touches the loop (the
     // flags, the eventfd) after its item is visible, so the destructor waits
     // for this to drop to zero before closing the eventfd: a to_thread worker
     // whose item the loop already ran may still be in its write() call.
-    std::atomic<int> posters_{0};
+    detail::atomic<int> posters_{0};
     // loop_keep_alive objects alive (any thread releases one).
-    std::atomic<std::size_t> keep_alives_{0};
+    detail::atomic<std::size_t> keep_alives_{0};
 };
 
 // The running loop's core, or a fatal error naming `what` outside a task

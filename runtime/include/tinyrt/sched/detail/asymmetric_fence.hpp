@@ -36,7 +36,7 @@
 namespace tinyrt::detail {
 
 // Set once by asymmetric_fence_init() before any pool worker starts.
-inline std::atomic<bool> membarrier_ready{false};
+inline detail::atomic<bool> membarrier_ready{false};
 
 // Registers the process for expedited membarrier. Idempotent, thread-safe.
 void asymmetric_fence_init() noexcept;

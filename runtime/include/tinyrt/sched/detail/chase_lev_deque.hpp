@@ -120,9 +120,9 @@ public:
 private:
     struct ring {
         explicit ring(std::int64_t capacity)
-            : mask(capacity - 1), slots(new std::atomic<T>[static_cast<std::size_t>(capacity)]) {}
+            : mask(capacity - 1), slots(new detail::atomic<T>[static_cast<std::size_t>(capacity)]) {}
         std::int64_t mask;  // capacity - 1; capacity is a power of two
-        std::unique_ptr<std::atomic<T>[]> slots;
+        std::unique_ptr<detail::atomic<T>[]> slots;
 
         void put(std::int64_t i, T item) noexcept {
             // published by the release store of bottom_
@@ -143,9 +143,9 @@ private:
         return fresh;
     }
 
-    alignas(cache_line) std::atomic<std::int64_t> top_{0};
-    alignas(cache_line) std::atomic<std::int64_t> bottom_{0};
-    alignas(cache_line) std::atomic<ring*> array_;
+    alignas(cache_line) detail::atomic<std::int64_t> top_{0};
+    alignas(cache_line) detail::atomic<std::int64_t> bottom_{0};
+    alignas(cache_line) detail::atomic<ring*> array_;
     std::vector<std::unique_ptr<ring>> rings_;  // owner-only: current and retired arrays
 };
 

@@ -40,7 +40,7 @@ public:
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
-    alignas(cache_line) std::atomic<std::int64_t> count_{0};
+    alignas(cache_line) detail::atomic<std::int64_t> count_{0};
 };
 
 }  // namespace tinyrt::detail

@@ -147,7 +147,7 @@ private:
     task_block* private_[private_capacity] = {};
     std::uint32_t private_head_ = 0;  // index of the oldest private item
     std::uint32_t private_count_ = 0;
-    alignas(cache_line) std::atomic<bool> steal_request_{false};
+    alignas(cache_line) detail::atomic<bool> steal_request_{false};
 };
 
 }  // namespace tinyrt::detail

@@ -68,7 +68,7 @@ namespace tinyrt::detail {
 class idle_set {
 public:
     explicit idle_set(unsigned workers)
-        : bells_(new padded<std::atomic<std::uint32_t>>[workers]),
+        : bells_(new padded<detail::atomic<std::uint32_t>>[workers]),
           idle_workers_(workers),  // workers start idle (their threads may not run yet)
           searcher_cap_(workers / 2 > 0 ? workers / 2 : 1) {
         stack_.reserve(workers);
@@ -187,7 +187,7 @@ private:
     }
 
     void wait_for_bell(unsigned w) noexcept {
-        std::atomic<std::uint32_t>& bell = bells_[w].value;
+        detail::atomic<std::uint32_t>& bell = bells_[w].value;
         while (bell.load(acquire) == 0) {  // pairs with the release store in ring()
             futex_wait(bell, 0);
         }
@@ -198,10 +198,10 @@ private:
 
     std::mutex mutex_;
     std::vector<unsigned> stack_;  // parked workers, guarded by mutex_
-    std::unique_ptr<padded<std::atomic<std::uint32_t>>[]> bells_;
-    alignas(cache_line) std::atomic<unsigned> sleepers_{0};
-    alignas(cache_line) std::atomic<unsigned> searching_{0};
-    alignas(cache_line) std::atomic<unsigned> idle_workers_;
+    std::unique_ptr<padded<detail::atomic<std::uint32_t>>[]> bells_;
+    alignas(cache_line) detail::atomic<unsigned> sleepers_{0};
+    alignas(cache_line) detail::atomic<unsigned> searching_{0};
+    alignas(cache_line) detail::atomic<unsigned> idle_workers_;
     unsigned searcher_cap_;
 };
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <thread>
 
+#include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/sched/detail/local_queue.hpp"
 #include "tinyrt/sched/detail/task.hpp"
 #include "tinyrt/sched/stats.hpp"
@@ -76,7 +77,7 @@ private:
 struct wait_target {
     // A futex word whose bit 0 means "a waiter may sleep on me". Whoever makes
     // done() true changes the word, and wakes it if bit 0 was set.
-    std::atomic<std::uint32_t>* word;
+    detail::atomic<std::uint32_t>* word;
     bool (*done)(const void* context) noexcept;
     const void* context;
     // Entries of the waiting worker's own deque at an index >= own_mark may
