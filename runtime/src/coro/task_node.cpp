@@ -5,6 +5,7 @@
 #include "tinyrt/coro/detail/frame_allocator.hpp"
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/task.hpp"
+#include "tinyrt/detail/fault.hpp"
 
 namespace tinyrt::detail {
 
@@ -43,6 +44,7 @@ void task_node::release() noexcept {
 
 bool task_node::cancel() noexcept {
     if (has(task_done)) return false;
+    if (TINYRT_FAULT("cancel_lost")) return true;  // test-only: reported, never delivered
     flags |= task_cancel_pending;
     if (cancel_hook* h = hook) {
         hook = nullptr;

@@ -1,10 +1,13 @@
 #include "tinyrt/sync/spinlock.hpp"
 
 #include "tinyrt/detail/backoff.hpp"
+#include "tinyrt/detail/fault.hpp"
 
 namespace tinyrt {
 
 void spinlock::lock_slow() noexcept {
+    // test-only fault: a contended lock() enters without the lock
+    if (TINYRT_FAULT("lock_skip")) return;
     detail::backoff wait;
     for (;;) {
         wait.pause();  // back off first: the fast path just failed

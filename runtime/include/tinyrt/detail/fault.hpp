@@ -13,6 +13,9 @@
 //
 // A site is one line and names its fault:
 //     if (TINYRT_FAULT("lock_skip")) return;  // skip the exclusion
+// A fault whose name ends in "_hang" never returns when it fires: the
+// calling thread stops there for good (what the watchdog must report).
+//     (void)TINYRT_FAULT("worker_hang");
 #pragma once
 
 #if defined(TINYRT_TEST_FAULTS)

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/detail/fault.hpp"
 
 namespace tinyrt::detail {
 
@@ -131,7 +132,8 @@ public:
             if (run_.empty() && heap_.empty()) return nullptr;
             const bool from_run = front_is_run();
             const entry e = from_run ? run_.front() : heap_.front();
-            if (e.deadline > now) return nullptr;
+            // test-only fault: sometimes a timer fires before its deadline
+            if (e.deadline > now && !TINYRT_FAULT("timer_early")) return nullptr;
             if (from_run) {
                 run_.pop_front();
             } else {
