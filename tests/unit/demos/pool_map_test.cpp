@@ -20,7 +20,12 @@ std::vector<double> fim_seconds(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("pool_map: Pool(3).map takes about one tick, the sequential map three") {
+// Only lower bounds are checked here: a sleep never ends early, so they
+// cannot fail on a slow or loaded machine. That Pool(3).map runs the three
+// sleeps side by side is checked without a clock in
+// tests/unit/sched/map_parallel_test.cpp; the elapsed times themselves are
+// for the reader of the demo's output.
+TEST_CASE("pool_map: the sequential map sleeps three ticks, Pool(3).map at least one") {
     auto r =
         test_support::run_program(test_support::demo_path("pool_map") + " --tick 40 --cpu-items 4");
     REQUIRE(r.exit_status == 0);
@@ -28,9 +33,8 @@ TEST_CASE("pool_map: Pool(3).map takes about one tick, the sequential map three"
     auto fim = fim_seconds(r.out);
     REQUIRE(fim.size() >= 2);
     double sequential = fim[0], parallel = fim[1];
-    CHECK(sequential >= 3 * 0.040);    // three sleeps of one tick, one after another
-    CHECK(parallel >= 0.040);          // at least one tick
-    CHECK(sequential > 2 * parallel);  // the 3-tick run takes well over twice the 1-tick run
+    CHECK(sequential >= 3 * 0.040);  // three sleeps of one tick, one after another
+    CHECK(parallel >= 0.040);        // at least one tick
 }
 
 TEST_CASE("pool_map: the CPU-bound map gives the sequential results") {
