@@ -1,9 +1,12 @@
 #include "tinyrt/detail/futex.hpp"
 
-#include <climits>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <climits>
+
+#include "tinyrt/detail/chaos.hpp"
 
 namespace tinyrt::detail {
 
@@ -20,10 +23,12 @@ long futex(std::atomic<std::uint32_t>& word, int op, std::uint32_t val) noexcept
 }  // namespace
 
 void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) noexcept {
+    chaos::point();
     futex(word, FUTEX_WAIT, expected);  // EAGAIN (word changed) and EINTR both mean "re-check"
 }
 
 void futex_wake(std::atomic<std::uint32_t>& word, int count) noexcept {
+    chaos::point();
     futex(word, FUTEX_WAKE, static_cast<std::uint32_t>(count < 0 ? INT_MAX : count));
 }
 
