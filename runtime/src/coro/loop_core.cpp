@@ -1,8 +1,6 @@
 // The event loop's core: see tinyrt/coro/detail/loop_core.hpp for the step
 // and the wake-up protocol, tinyrt/coro/detail/task_node.hpp for
 // cancellation.
-#include "tinyrt/coro/detail/loop_core.hpp"
-
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -15,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
@@ -89,9 +88,8 @@ loop_core::~loop_core() {
     //    post() and release_keep_alive().
     while (posters_.load(acquire) != 0) std::this_thread::yield();
     // 3. Posted work that never ran (posted after the last run) is dropped,
-    //    not run on a loop that is going away; its memory is freed. The
-    //    acquire pairs with the push's CAS (seq_cst, hence also a release).
-    posted_work* w = posted_.exchange(nullptr, acquire);
+    //    not run on a loop that is going away; its memory is freed.
+    posted_work* w = wakeup_.take_remaining();
     while (w != nullptr) {
         posted_work* next = w->next;
         if (w->drop != nullptr) w->drop(w);
@@ -140,25 +138,17 @@ void loop_core::release_keep_alive() {
 }
 
 void loop_core::push_and_wake(posted_work* work) noexcept {
-    // P1: push (Treiber stack). seq_cst on success: it is the P1 of the
-    // wake-up protocol, ordered before P2 below.
-    posted_work* head = posted_.load(relaxed);  // a guess; the CAS validates it
-    // On failure nothing is published: retry with the fresh head (relaxed).
-    do {
-        work->next = head;
-    } while (!posted_.compare_exchange_weak(head, work, seq_cst,
-                                            relaxed));  // failure publishes nothing
-    // P2: is the loop asleep (or about to be)?
-    if (sleeping_.load(seq_cst) && !wake_pending_.exchange(true, seq_cst)) {
+    // P1 and P2 of the wake-up protocol: push, then signal if the loop is
+    // asleep or about to be.
+    if (wakeup_.post(work)) {
         const std::uint64_t one = 1;
         [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
     }
 }
 
 void loop_core::drain_posted() {
-    const bool empty = posted_.load(relaxed) == nullptr;  // a hint; the exchange synchronizes
-    if (empty) return;
-    posted_work* lifo = posted_.exchange(nullptr, seq_cst);
+    if (wakeup_.looks_empty()) return;  // a hint; take_all() synchronizes
+    posted_work* lifo = wakeup_.take_all();
     // The stack holds the newest first: reverse it to run in posting order.
     posted_work* fifo = nullptr;
     while (lifo != nullptr) {
@@ -307,7 +297,7 @@ void loop_core::step() {
     }
     // A hint only: a post racing with this load is caught by the wake-up
     // protocol in wait_for_events, and one already pushed is seen here.
-    const bool nothing_posted = posted_.load(relaxed) == nullptr;  // a hint (see above)
+    const bool nothing_posted = wakeup_.looks_empty();
     if (timers_.empty() && io_waiting_ == 0 && external_waits_ == 0 && nothing_posted &&
         keep_alives_.load(seq_cst) == 0) {
         fatal(
@@ -330,16 +320,12 @@ void loop_core::wait_for_events(bool may_block) {
             timeout_ms = -1;
         }
         // S1, S2 of the wake-up protocol.
-        sleeping_.store(true, seq_cst);
-        if (posted_.load(seq_cst) != nullptr) {
-            sleeping_.store(false, seq_cst);
-            return;
-        }
+        if (!wakeup_.prepare_sleep()) return;
     }
     epoll_event events[64];
     int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
     if (may_block) {
-        sleeping_.store(false, seq_cst);  // S4
+        wakeup_.woke();  // S4
         ++stats_.wakeups;
     }
     if (n < 0) {
@@ -351,7 +337,7 @@ void loop_core::wait_for_events(bool may_block) {
             std::uint64_t count;
             [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
             // before the drain in the next step (see post())
-            wake_pending_.store(false, seq_cst);
+            wakeup_.signal_consumed();
             continue;
         }
         handle_fd_event(static_cast<int>(events[i].data.u64), events[i].events);

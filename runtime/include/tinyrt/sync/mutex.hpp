@@ -34,28 +34,36 @@
 // Safe to destroy right after the last unlock(): once the word reads 0 the
 // unlocking thread touches it only through the wake system call, which
 // tolerates a word that is gone.
+//
+// The class is a template on the atomics policy (detail/atomics_policy.hpp)
+// so that the Relacy model in tests/model runs this code; tinyrt::mutex is
+// the runtime's instance. The slow paths are in sync/detail/mutex_slow.hpp,
+// compiled once for the runtime in mutex.cpp.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
 #include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/atomics_policy.hpp"
 
 namespace tinyrt {
 
-class mutex {
+template <class Atomics>
+class basic_mutex {
 public:
-    mutex() = default;
-    mutex(const mutex&) = delete;
-    mutex& operator=(const mutex&) = delete;
+    basic_mutex() = default;
+    basic_mutex(const basic_mutex&) = delete;
+    basic_mutex& operator=(const basic_mutex&) = delete;
 
     // Blocks until the calling thread owns the mutex; a waiter that does not
     // get it during a short spin sleeps in the kernel and uses no CPU.
     // Not recursive: locking twice from one thread deadlocks.
     void lock() noexcept {
         std::uint32_t seen = unlocked;
-        if (state_.compare_exchange_strong(seen, locked, detail::acquire,  // pairs with the release in unlock()
-                                           detail::relaxed))  // failure reads a value we only inspect
+        if (state_.compare_exchange_strong(
+                seen, locked, detail::acquire,  // pairs with the release in unlock()
+                detail::relaxed))               // failure reads a value we only inspect
             return;
         lock_slow(seen);
     }
@@ -63,14 +71,16 @@ public:
     // Takes the mutex if it is free right now; never waits.
     bool try_lock() noexcept {
         std::uint32_t seen = unlocked;
-        return state_.compare_exchange_strong(seen, locked, detail::acquire,  // pairs with the release in unlock()
-                                              detail::relaxed);  // failure: we take nothing, order nothing
+        return state_.compare_exchange_strong(
+            seen, locked, detail::acquire,  // pairs with the release in unlock()
+            detail::relaxed);               // failure: we take nothing, order nothing
     }
 
     // Releases the mutex and wakes one sleeper if there may be any. Only the
     // owner may call it.
     void unlock() noexcept {
-        if (state_.fetch_sub(1, detail::release) != locked)  // pairs with the acquire CAS/exchange in lock()
+        if (state_.fetch_sub(1, detail::release) !=
+            locked)  // pairs with the acquire CAS/exchange in lock()
             unlock_slow();
     }
 
@@ -87,8 +97,22 @@ private:
 
     void lock_slow(std::uint32_t seen) noexcept;
     void unlock_slow() noexcept;
+    // The slow paths' code, which lock_slow and unlock_slow run
+    // (sync/detail/mutex_slow.hpp).
+    void lock_slow_body(std::uint32_t seen) noexcept;
+    void unlock_slow_body() noexcept;
 
-    detail::atomic<std::uint32_t> state_{unlocked};
+    typename Atomics::template atomic<std::uint32_t> state_{unlocked};
 };
+
+using mutex = basic_mutex<detail::std_atomics>;
+
+// The runtime's slow paths, compiled once in mutex.cpp. Explicit
+// specializations rather than instantiations: ordinary functions in the
+// library's text, as if basic_mutex were not a template.
+template <>
+void mutex::lock_slow(std::uint32_t seen) noexcept;
+template <>
+void mutex::unlock_slow() noexcept;
 
 }  // namespace tinyrt

@@ -24,17 +24,15 @@
 //      ready meanwhile wait for the next step, so timers and I/O are not
 //      starved by tasks that keep yielding)
 //
-// Wake-up protocol (post from another thread vs the loop going to sleep);
-// every operation below is seq_cst, and both sides write-then-read, the
-// Dekker pattern (DESIGN.md "Parking and lost wake-ups"):
+// Wake-up protocol (post from another thread vs the loop going to sleep),
+// in coro/detail/loop_wakeup.hpp with its correctness argument; every
+// operation is seq_cst, and both sides write-then-read, the Dekker pattern
+// (DESIGN.md "Parking and lost wake-ups"):
 //   loop:   S1 sleeping_ = true      S2 read posted_   (non-empty: do not sleep)
 //           S3 epoll_wait            S4 sleeping_ = false, drain the eventfd
 //   poster: P1 push onto posted_     P2 read sleeping_ (true: write the eventfd,
 //                                       once: wake_pending_ dedups writes)
-// In the single total order of seq_cst operations, either S1 precedes P2
-// (the poster sees the loop asleep and writes the eventfd, which makes S3
-// return) or P2 precedes S1, hence P1 precedes S2 and the loop sees the item
-// and does not sleep. A post is never left waiting for an unrelated event.
+// A post is never left waiting for an unrelated event.
 #pragma once
 
 #include <atomic>
@@ -43,6 +41,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tinyrt/coro/detail/loop_wakeup.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/detail/timer_queue.hpp"
 #include "tinyrt/coro/loop_stats.hpp"
@@ -189,10 +188,11 @@ private:
     bool shutting_down_ = false;  // main has finished: every park is cancelled
     loop_stats stats_;
 
-    // Touched by other threads (see the wake-up protocol above).
-    detail::atomic<posted_work*> posted_{nullptr};
-    detail::atomic<bool> sleeping_{false};
-    detail::atomic<bool> wake_pending_{false};
+    // Touched by other threads (see the wake-up protocol above): the posted
+    // queue and the loop's sleeping and wake-pending flags. no_unique_address
+    // lets the next member use its tail padding, as when the three were
+    // members of loop_core itself.
+    [[no_unique_address]] basic_loop_wakeup<posted_work> wakeup_;
     // Threads inside post() right now. post() still touches the loop (the
     // flags, the eventfd) after its item is visible, so the destructor waits
     // for this to drop to zero before closing the eventfd: a to_thread worker

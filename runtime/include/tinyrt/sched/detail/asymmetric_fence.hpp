@@ -43,6 +43,7 @@ void asymmetric_fence_init() noexcept;
 
 // The cheap half: pairs with asymmetric_heavy_fence().
 inline void asymmetric_light_fence() noexcept {
+    chaos::point();
 #if TINYRT_TSAN
     fence_seq_cst();
 #else

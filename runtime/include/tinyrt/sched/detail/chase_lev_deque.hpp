@@ -26,6 +26,10 @@
 //    then fails, but in C++ the racing plain read would itself be undefined
 //    behaviour, so the slot must be atomic (DESIGN.md, "Chase-Lev slots are
 //    atomics").
+//
+// The deque is a template on the atomics policy (detail/atomics_policy.hpp)
+// and on the orders of deviation 1 (chase_lev_orders), so that the Relacy
+// model in tests/model runs this code, and a weakened variant of it.
 #pragma once
 
 #include <atomic>
@@ -34,23 +38,36 @@
 #include <vector>
 
 #include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/atomics_policy.hpp"
 #include "tinyrt/detail/cache.hpp"
 
 namespace tinyrt::detail {
 
-template <typename T>
-class chase_lev_deque {
+// The orders of the four operations that deviation 1 puts in the single
+// total order S: pop's claim of bottom and its load of top, steal's loads of
+// top and bottom. All seq_cst; the model's weakened variant replaces them.
+struct chase_lev_orders {
+    static constexpr std::memory_order pop_claim = seq_cst;
+    static constexpr std::memory_order pop_top = seq_cst;
+    static constexpr std::memory_order steal_top = seq_cst;
+    static constexpr std::memory_order steal_bottom = seq_cst;
+};
+
+template <typename T, class Atomics = std_atomics, class Orders = chase_lev_orders>
+class basic_chase_lev_deque {
     static_assert(std::is_pointer_v<T>, "the deque holds task pointers");
+    template <class U>
+    using atomic = typename Atomics::template atomic<U>;
 
 public:
     enum class steal_result { empty, lost_race, success };
 
-    explicit chase_lev_deque(std::int64_t initial_capacity = 256)
+    explicit basic_chase_lev_deque(std::int64_t initial_capacity = 256)
         : array_(new ring(initial_capacity)) {
         rings_.emplace_back(array_.load(relaxed));  // owner-only bookkeeping, no concurrency yet
     }
-    chase_lev_deque(const chase_lev_deque&) = delete;
-    chase_lev_deque& operator=(const chase_lev_deque&) = delete;
+    basic_chase_lev_deque(const basic_chase_lev_deque&) = delete;
+    basic_chase_lev_deque& operator=(const basic_chase_lev_deque&) = delete;
 
     // Owner only.
     void push(T item) {
@@ -71,8 +88,8 @@ public:
         // Claim slot b before looking at top: seq_cst (an XCHG) so that this
         // store and the load of top below are ordered in S against steal()'s
         // load of top and load of bottom (deviation 1 above).
-        bottom_.exchange(b, seq_cst);
-        std::int64_t t = top_.load(seq_cst);
+        bottom_.exchange(b, Orders::pop_claim);
+        std::int64_t t = top_.load(Orders::pop_top);
         if (t > b) {                        // was empty: undo the claim
             bottom_.store(b + 1, relaxed);  // owner-only value; no thief takes beyond top
             return nullptr;
@@ -90,8 +107,8 @@ public:
 
     // Any thread. `out` receives the item on success.
     steal_result steal(T& out) {
-        std::int64_t t = top_.load(seq_cst);
-        std::int64_t b = bottom_.load(seq_cst);
+        std::int64_t t = top_.load(Orders::steal_top);
+        std::int64_t b = bottom_.load(Orders::steal_bottom);
         if (t >= b) return steal_result::empty;
         // acquire: pairs with the release store in grow(), the copied slots are visible.
         ring* a = array_.load(acquire);
@@ -120,9 +137,9 @@ public:
 private:
     struct ring {
         explicit ring(std::int64_t capacity)
-            : mask(capacity - 1), slots(new detail::atomic<T>[static_cast<std::size_t>(capacity)]) {}
+            : mask(capacity - 1), slots(new atomic<T>[static_cast<std::size_t>(capacity)]) {}
         std::int64_t mask;  // capacity - 1; capacity is a power of two
-        std::unique_ptr<detail::atomic<T>[]> slots;
+        std::unique_ptr<atomic<T>[]> slots;
 
         void put(std::int64_t i, T item) noexcept {
             // published by the release store of bottom_
@@ -143,10 +160,14 @@ private:
         return fresh;
     }
 
-    alignas(cache_line) detail::atomic<std::int64_t> top_{0};
-    alignas(cache_line) detail::atomic<std::int64_t> bottom_{0};
-    alignas(cache_line) detail::atomic<ring*> array_;
+    alignas(cache_line) atomic<std::int64_t> top_{0};
+    alignas(cache_line) atomic<std::int64_t> bottom_{0};
+    alignas(cache_line) atomic<ring*> array_;
     std::vector<std::unique_ptr<ring>> rings_;  // owner-only: current and retired arrays
 };
+
+// The runtime's deque.
+template <typename T>
+using chase_lev_deque = basic_chase_lev_deque<T>;
 
 }  // namespace tinyrt::detail

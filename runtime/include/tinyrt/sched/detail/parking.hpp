@@ -47,6 +47,12 @@
 // the heavy fence between them), so it sees any work published before the
 // notifier read searching_ > 0.
 //
+// The set is a template on the atomics policy (detail/atomics_policy.hpp)
+// and on park_orders, the orders and fences the argument above rests on, so
+// that the Relacy model in tests/model runs this code, and a weakened variant
+// of it (acquire/release, no fences) that must fail. park_fence() and
+// publish_fence() are steps 2 and b as the policy defines them.
+//
 // Why search a bounded time and then park: a parked worker costs nothing,
 // and a spinning one takes a core from a worker with real work, which
 // matters most when workers outnumber cores. The idle-CPU test checks it.
@@ -60,15 +66,29 @@
 #include <vector>
 
 #include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/atomics_policy.hpp"
 #include "tinyrt/detail/cache.hpp"
-#include "tinyrt/detail/futex.hpp"
+#include "tinyrt/detail/chaos.hpp"
 
 namespace tinyrt::detail {
 
-class idle_set {
+// The store-buffering pair of the correctness argument: the announcement's
+// RMW on sleepers_ (step 1), the notifier's loads of sleepers_ and searching_
+// (step c), and whether steps 2 and b fence.
+struct park_orders {
+    static constexpr std::memory_order announce = seq_cst;
+    static constexpr std::memory_order check = seq_cst;
+    static constexpr bool fences = true;
+};
+
+template <class Atomics = std_atomics, class Orders = park_orders>
+class basic_idle_set {
+    template <class U>
+    using atomic = typename Atomics::template atomic<U>;
+
 public:
-    explicit idle_set(unsigned workers)
-        : bells_(new padded<detail::atomic<std::uint32_t>>[workers]),
+    explicit basic_idle_set(unsigned workers)
+        : bells_(new padded<atomic<std::uint32_t>>[workers]),
           idle_workers_(workers),  // workers start idle (their threads may not run yet)
           searcher_cap_(workers / 2 > 0 ? workers / 2 : 1) {
         stack_.reserve(workers);
@@ -94,9 +114,20 @@ public:
 
     // Step 1. Returns how many workers were parked before this one.
     unsigned announce(unsigned w) {
+        chaos::point();
         std::lock_guard lock(mutex_);
         stack_.push_back(w);
-        return sleepers_.fetch_add(1, seq_cst);
+        return sleepers_.fetch_add(1, Orders::announce);
+    }
+
+    // Step 2, between announce() and the re-check: pairs with publish_fence().
+    static void park_fence() noexcept {
+        if constexpr (Orders::fences) Atomics::asymmetric_heavy_fence();
+    }
+
+    // Step b, between publishing work and notify_one(): pairs with park_fence().
+    static void publish_fence() noexcept {
+        if constexpr (Orders::fences) Atomics::asymmetric_light_fence();
     }
 
     // Step 4. True if w was rung meanwhile (and so counts as a searcher).
@@ -122,8 +153,8 @@ public:
 
     // Steps c-e. Call after publishing work and a store-load fence.
     void notify_one() noexcept {
-        if (sleepers_.load(seq_cst) == 0) return;
-        if (searching_.load(seq_cst) > 0) return;
+        if (sleepers_.load(Orders::check) == 0) return;
+        if (searching_.load(Orders::check) > 0) return;
         unsigned v;
         {
             std::lock_guard lock(mutex_);
@@ -182,27 +213,32 @@ public:
 
 private:
     void ring(unsigned v) noexcept {
+        chaos::point();
         bells_[v].value.store(1, release);  // pairs with the acquire load in wait_for_bell()
-        futex_wake(bells_[v].value, 1);
+        Atomics::futex_wake(bells_[v].value, 1);
     }
 
     void wait_for_bell(unsigned w) noexcept {
-        detail::atomic<std::uint32_t>& bell = bells_[w].value;
+        chaos::point();
+        atomic<std::uint32_t>& bell = bells_[w].value;
         while (bell.load(acquire) == 0) {  // pairs with the release store in ring()
-            futex_wait(bell, 0);
+            Atomics::futex_wait(bell, 0);
         }
         // Only w reads its bell, and nobody rings w before it announces again
         // (under mutex_), so the reset needs no ordering.
         bell.store(0, relaxed);  // see the comment above
     }
 
-    std::mutex mutex_;
+    typename Atomics::mutex mutex_;
     std::vector<unsigned> stack_;  // parked workers, guarded by mutex_
-    std::unique_ptr<padded<detail::atomic<std::uint32_t>>[]> bells_;
-    alignas(cache_line) detail::atomic<unsigned> sleepers_{0};
-    alignas(cache_line) detail::atomic<unsigned> searching_{0};
-    alignas(cache_line) detail::atomic<unsigned> idle_workers_;
+    std::unique_ptr<padded<atomic<std::uint32_t>>[]> bells_;
+    alignas(cache_line) atomic<unsigned> sleepers_{0};
+    alignas(cache_line) atomic<unsigned> searching_{0};
+    alignas(cache_line) atomic<unsigned> idle_workers_;
     unsigned searcher_cap_;
 };
+
+// The runtime's idle set.
+using idle_set = basic_idle_set<>;
 
 }  // namespace tinyrt::detail
