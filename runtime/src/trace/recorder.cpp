@@ -1,0 +1,155 @@
+// The recorder's slow paths: attaching threads, interning names, snapshots.
+// Everything here takes the mutex; nothing here runs at an event site.
+#include "tinyrt/trace/recorder.hpp"
+
+#include <utility>
+
+namespace tinyrt::trace {
+namespace {
+
+// Source of recorder serials. README, "Global state".
+detail::atomic<std::uint64_t> next_recorder_serial{1};
+
+// The track this thread got from buffer_for_this_thread (it has no
+// attachment to end it). The serial, not the pointer, tells whether it
+// belongs to a given recorder: a recorder may be gone and another one live
+// at its address. README, "Global state".
+struct lazy_track {
+    std::uint64_t serial = 0;
+    buffer* buf = nullptr;
+};
+thread_local lazy_track tls_lazy_track;
+
+}  // namespace
+
+buffer::buffer(const recorder* owner, const detail::atomic<bool>* on, std::uint32_t capacity,
+               track_kind kind, std::uint32_t index, std::uint32_t group, std::string name)
+    : owner_(owner),
+      on_(on),
+      data_(capacity == 0 ? nullptr : new trace::record[capacity]),
+      capacity_(capacity),
+      kind_(kind),
+      index_(index),
+      group_(group),
+      name_(std::move(name)) {}
+
+thread_attachment::thread_attachment(buffer* mine, buffer* previous) noexcept
+    : mine_(mine), previous_(previous), active_(true) {}
+
+thread_attachment::thread_attachment(thread_attachment&& o) noexcept
+    : mine_(std::exchange(o.mine_, nullptr)),
+      previous_(std::exchange(o.previous_, nullptr)),
+      active_(std::exchange(o.active_, false)) {}
+
+thread_attachment::~thread_attachment() {
+    if (active_) detail::tls_trace_buffer = previous_;
+}
+
+recorder::recorder(recorder_options options)
+    : options_(options),
+      // relaxed: only uniqueness matters, no data is published with it.
+      serial_(next_recorder_serial.fetch_add(1, detail::relaxed)),
+      overflow_(std::make_unique<buffer>(this, &on_, 0, track_kind::thread, 0, 0,
+                                         "(threads past max_tracks)")),
+      origin_(clock_sample::now()) {
+    if (options_.events_per_thread == 0) options_.events_per_thread = 1;
+}
+
+recorder::~recorder() {
+    // This thread's lazy track dies with us; other threads' ones are told
+    // apart by the serial.
+    if (tls_lazy_track.serial == serial_) tls_lazy_track = {};
+}
+
+void recorder::start() noexcept {
+    // relaxed: see buffer::record; nothing else is published by the flag.
+    on_.store(true, detail::relaxed);
+}
+
+void recorder::stop() noexcept {
+    // relaxed: see buffer::record.
+    on_.store(false, detail::relaxed);
+}
+
+bool recorder::recording() const noexcept {
+    // relaxed: see buffer::record.
+    return on_.load(detail::relaxed);
+}
+
+buffer* recorder::add_buffer(track_kind kind, std::uint32_t index, std::uint32_t group,
+                             std::string name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (buffers_.size() >= options_.max_tracks) return overflow_.get();
+    buffers_.push_back(std::make_unique<buffer>(this, &on_, options_.events_per_thread, kind, index,
+                                                group, std::move(name)));
+    return buffers_.back().get();
+}
+
+thread_attachment recorder::attach_this_thread(track_kind kind, std::uint32_t index,
+                                               std::string name, std::uint32_t group) {
+    buffer* mine = add_buffer(kind, index, group, std::move(name));
+    buffer* previous = std::exchange(detail::tls_trace_buffer, mine);
+    return thread_attachment(mine, previous);
+}
+
+buffer* recorder::buffer_for_this_thread() {
+    if (buffer* b = current_buffer(); b != nullptr && b->owner() == this) return b;
+    if (tls_lazy_track.serial == serial_) return tls_lazy_track.buf;
+    std::uint32_t index;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        index = next_thread_index_++;
+    }
+    buffer* b = add_buffer(track_kind::thread, index, 0, "thread " + std::to_string(index));
+    tls_lazy_track = {serial_, b};
+    return b;
+}
+
+void recorder::name_this_thread(std::string name) {
+    buffer* b = buffer_for_this_thread();
+    if (b == overflow_.get()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    b->name_ = std::move(name);
+}
+
+const char* recorder::intern(std::string_view name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const std::string& s : names_) {
+        if (s == name) return s.c_str();
+    }
+    return names_.emplace_back(name).c_str();
+}
+
+std::uint64_t recorder::dropped() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::uint64_t n = overflow_->dropped();
+    for (const auto& b : buffers_) n += b->dropped();
+    return n;
+}
+
+std::uint64_t recorder::recorded() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::uint64_t n = 0;
+    for (const auto& b : buffers_) n += b->size();
+    return n;
+}
+
+recorder::snapshot recorder::take_snapshot() const {
+    snapshot s;
+    s.origin = origin_;
+    std::lock_guard<std::mutex> lock(mutex_);
+    s.tracks.reserve(buffers_.size());
+    for (const auto& b : buffers_) {
+        // Dropped first: a drop counted after the count was read belongs to
+        // an event past the copied prefix either way.
+        const std::uint64_t dropped = b->dropped();
+        const std::uint32_t n = b->size();
+        s.tracks.push_back({b->kind(), b->index(), b->group(), b->name_,
+                            std::vector<record>(b->data(), b->data() + n), dropped});
+    }
+    s.dropped_untracked = overflow_->dropped();
+    s.now = clock_sample::now();
+    return s;
+}
+
+}  // namespace tinyrt::trace
