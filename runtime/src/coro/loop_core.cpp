@@ -138,6 +138,8 @@ void loop_core::release_keep_alive() {
 }
 
 void loop_core::push_and_wake(posted_work* work) noexcept {
+    // A count for reports; before the push, so the drain's decrement comes after it.
+    posted_pending_.fetch_add(1, relaxed);
     // P1 and P2 of the wake-up protocol: push, then signal if the loop is
     // asleep or about to be.
     if (wakeup_.post(work)) {
@@ -157,12 +159,16 @@ void loop_core::drain_posted() {
         fifo = lifo;
         lifo = next;
     }
+    std::size_t drained = 0;
     while (fifo != nullptr) {
         posted_work* next = fifo->next;  // read first: run() may free or reuse the item
         ++stats_.posts;
+        ++drained;
         fifo->run(fifo);
         fifo = next;
     }
+    // A count for reports (see push_and_wake).
+    posted_pending_.fetch_sub(drained, relaxed);
 }
 
 // ---- roots ------------------------------------------------------------------
@@ -185,6 +191,7 @@ task_node* loop_core::spawn(promise_base* promise, completion_listener* listener
 }
 
 void loop_core::schedule(task_node* node) noexcept {
+    ++ready_count_;
     node->next = nullptr;
     if (ready_tail_ != nullptr) {
         ready_tail_->next = node;
@@ -268,6 +275,8 @@ void loop_core::fire_timers() {
 void loop_core::run_ready_batch() {
     task_node* batch = ready_head_;
     ready_head_ = ready_tail_ = nullptr;
+    ready_count_ = 0;
+    probe_.set(loop_activity::running);
     while (batch != nullptr) {
         task_node* node = batch;
         batch = node->next;
@@ -283,11 +292,13 @@ void loop_core::run_ready_batch() {
         node->resume_point.resume();
         current_ = nullptr;
     }
+    probe_.set(loop_activity::polling);
 }
 
 void loop_core::step() {
     drain_posted();
     if (!timers_.empty()) fire_timers();
+    probe_.mirror(ready_count_, timers_.size(), io_waiting_, external_waits_, stats_.tasks_run);
     if (ready_head_ != nullptr) {
         // Tasks are ready: poll fds only if someone waits on one (a system
         // call), never just to schedule.
@@ -323,8 +334,10 @@ void loop_core::wait_for_events(bool may_block) {
         if (!wakeup_.prepare_sleep()) return;
     }
     epoll_event events[64];
+    if (may_block) probe_.set(loop_activity::parked);
     int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
     if (may_block) {
+        probe_.set(loop_activity::polling);
         wakeup_.woke();  // S4
         ++stats_.wakeups;
     }
@@ -348,6 +361,7 @@ void loop_core::run_until_done(task_node* main) {
     if (tls_running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
     tls_running_loop = this;
     tls_running_loop_id = id_;
+    probe_.set(loop_activity::polling);
     while (!main->has(task_done)) step();
     // asyncio.run's shutdown: cancel what is left and let it finish.
     shutting_down_ = true;
@@ -355,6 +369,8 @@ void loop_core::run_until_done(task_node* main) {
     while (live_head_ != nullptr) step();
     drain_posted();
     shutting_down_ = false;
+    probe_.mirror(ready_count_, timers_.size(), io_waiting_, external_waits_, stats_.tasks_run);
+    probe_.set(loop_activity::stopped);
     tls_running_loop = nullptr;
     tls_running_loop_id = 0;
 }

@@ -328,7 +328,9 @@ sched_core::park_result sched_core::park(detail::worker& w) {
         return park_result::exit;
     }
     w.counters.parks.add();
+    w.state.set(worker_activity::parked);
     idle_.sleep(w.index);  // step 5
+    w.state.set(worker_activity::searching);
     w.counters.wakeups.add();
     return park_result::rung;
 }
@@ -336,6 +338,7 @@ sched_core::park_result sched_core::park(detail::worker& w) {
 void sched_core::worker_main(detail::worker& w) {
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;
+    w.state.set(worker_activity::searching);
     bool counted_searcher = false;  // woken by a notifier, which counted us as searching
     bool idle = true;               // counted in idle_'s idle workers (all start idle)
     for (;;) {
@@ -362,8 +365,10 @@ void sched_core::worker_main(detail::worker& w) {
                 idle_.become_busy();
                 idle = false;
             }
+            w.state.set(worker_activity::running, b);
             (void)TINYRT_FAULT("worker_hang");  // test-only: when it fires, the worker stops here
             run_task(w, b);
+            w.state.set(worker_activity::searching);
             continue;
         }
         park_result r = park(w);
@@ -376,15 +381,35 @@ void sched_core::worker_main(detail::worker& w) {
         }
     }
     if (idle) idle_.become_busy();
+    w.state.set(worker_activity::outside);
     detail::tls_block_cache = nullptr;
     detail::tls_worker = nullptr;
 }
 
+namespace {
+
+// A task a waiting worker runs (rules 1, 2): reported as running, then the
+// wait's word again.
+void run_while_waiting(sched_core& p, worker& w, task_block* b, std::uintptr_t waiting) noexcept {
+    w.state.set(worker_activity::running, b);
+    p.run_task(w, b);
+    w.state.restore(waiting);
+}
+
+}  // namespace
+
 void wait_until(const wait_target& target) noexcept {
     worker* w = tls_worker;
+    // What the worker did before this wait (running its task), restored at
+    // the end; meanwhile waiting, spinning or blocked, with the same task.
+    const std::uintptr_t before = w != nullptr ? w->state.raw() : 0;
+    const std::uintptr_t waiting = (before & ~worker_state::activity_mask) |
+                                   static_cast<std::uintptr_t>(worker_activity::waiting);
+    if (w != nullptr) w->state.restore(waiting);
     unsigned idle_rounds = 0;
     while (!target.done(target.context)) {
         if (target.help != nullptr && target.help(target.context)) {  // rule 5
+            if (w != nullptr) w->state.restore(waiting);
             idle_rounds = 0;
             continue;
         }
@@ -393,7 +418,7 @@ void wait_until(const wait_target& target) noexcept {
             task_block* b = nullptr;
             if (w->queue.logical_bottom() > target.own_mark) b = p.pop_local(*w);  // rule 1
             if (b != nullptr) {
-                p.run_task(*w, b);
+                run_while_waiting(p, *w, b, waiting);
                 idle_rounds = 0;
                 continue;
             }
@@ -402,7 +427,7 @@ void wait_until(const wait_target& target) noexcept {
                 b = p.steal_for_waiter(*w, moved);
                 if (b != nullptr) {
                     ++w->help_depth;
-                    p.run_task(*w, b);
+                    run_while_waiting(p, *w, b, waiting);
                     --w->help_depth;
                     idle_rounds = 0;
                     continue;
@@ -417,6 +442,7 @@ void wait_until(const wait_target& target) noexcept {
         // not counted as idle: it steals in the loop above, and its failed
         // steals ask the victims to publish (step 3), which is enough for it.
         if (idle_rounds == 0 && w != nullptr) w->owner->publish_local(*w);
+        if (idle_rounds == 0 && w != nullptr) w->state.set_keeping_task(worker_activity::spinning);
         if (idle_rounds < wait_spin_rounds) {
             ++idle_rounds;
             for (int i = 0; i < 16; ++i) cpu_relax();
@@ -444,9 +470,12 @@ void wait_until(const wait_target& target) noexcept {
             idle_rounds = 0;
             continue;
         }
+        if (w != nullptr) w->state.set_keeping_task(worker_activity::blocked);
         futex_wait(*target.word, seen);
+        if (w != nullptr) w->state.restore(waiting);
         idle_rounds = wait_spin_rounds;  // woken: look once more, then sleep again
     }
+    if (w != nullptr) w->state.restore(before);
 }
 
 }  // namespace tinyrt::detail

@@ -20,8 +20,9 @@ class event_loop;
 class loop_keep_alive;
 
 namespace detail {
+class loop_inspector;
 loop_core& core_of(event_loop& loop) noexcept;
-}
+}  // namespace detail
 
 class event_loop : private detail::loop_core {
 public:
@@ -72,6 +73,7 @@ public:
 
 private:
     friend detail::loop_core& detail::core_of(event_loop& loop) noexcept;
+    friend class detail::loop_inspector;
 };
 
 // The handle event_loop::keep_alive() returns: move-only, released by its

@@ -95,6 +95,7 @@ class pool;
 
 namespace detail {
 class sched_core;
+class sched_inspector;
 sched_core& core_of(pool& p) noexcept;
 
 // The scheduler itself: the workers, the idle set, the queues, and the one
@@ -263,6 +264,7 @@ protected:
 
 private:
     friend class guest_scope;
+    friend class sched_inspector;  // reports: sched/detail/introspect.hpp
 
     // Notify protocol steps b-e (parking.hpp) after work became public.
     void made_public() noexcept {
@@ -332,6 +334,7 @@ public:
 
 private:
     friend detail::sched_core& detail::core_of(pool& p) noexcept;
+    friend class detail::sched_inspector;
 };
 
 namespace detail {

@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tinyrt/coro/detail/loop_probe.hpp"
 #include "tinyrt/coro/detail/loop_wakeup.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/detail/timer_queue.hpp"
@@ -68,6 +69,7 @@ struct io_waiter;
 inline constexpr bool suspend_to_cancel = !TINYRT_EXCEPTIONS;
 
 class loop_core;
+class loop_inspector;
 
 // The loop running on this thread (set by run_until_done), or null.
 // constinit: reaching it is one thread-pointer-relative load, no TLS
@@ -157,6 +159,8 @@ protected:
     ~loop_core();
 
 private:
+    friend class loop_inspector;  // reports: coro/detail/introspect.hpp
+
     struct fd_slot {
         io_waiter* reader = nullptr;
         io_waiter* writer = nullptr;
@@ -187,6 +191,8 @@ private:
     int wake_fd_ = -1;
     bool shutting_down_ = false;  // main has finished: every park is cancelled
     loop_stats stats_;
+    std::size_t ready_count_ = 0;  // tasks in the ready queue, for probe_
+    loop_probe probe_;             // what the loop does, for other threads (loop_probe.hpp)
 
     // Touched by other threads (see the wake-up protocol above): the posted
     // queue and the loop's sleeping and wake-pending flags. no_unique_address
@@ -200,6 +206,8 @@ private:
     detail::atomic<int> posters_{0};
     // loop_keep_alive objects alive (any thread releases one).
     detail::atomic<std::size_t> keep_alives_{0};
+    // Items posted and not yet run (or dropped), for reports.
+    detail::atomic<std::size_t> posted_pending_{0};
 };
 
 // The running loop's core, or a fatal error naming `what` outside a task

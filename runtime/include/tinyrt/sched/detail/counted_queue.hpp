@@ -36,6 +36,11 @@ public:
     task_block* try_pop() noexcept;
     // Whether it holds anything, for the park and sleep re-checks.
     bool looks_non_empty() const noexcept { return count_.load(seq_cst) > 0; }
+    // A recent count, for reports (introspect.hpp); orders nothing.
+    std::int64_t size_hint() const noexcept {
+        // a snapshot only
+        return count_.load(relaxed);
+    }
 
 private:
     struct impl;

@@ -58,17 +58,18 @@ public:
     // public: the caller must then run the notify protocol.
     bool push(task_block* b, bool others_idle) {
         if (others_idle) {
-            publish(private_count_);
+            publish(count());
             public_.push(b);
             return true;
         }
         bool published = false;
-        if (private_count_ == private_capacity) {
+        if (count() == private_capacity) {
             publish(private_capacity / 2);
             published = true;
         }
-        private_[(private_head_ + private_count_) & (private_capacity - 1)] = b;
-        ++private_count_;
+        const std::uint32_t n = count();
+        private_[(private_head_ + n) & (private_capacity - 1)] = b;
+        set_count(n + 1);
         return serve_request() || published;
     }
 
@@ -76,9 +77,10 @@ public:
     // room and no thief asked for work. False: use push().
     bool try_push_private(task_block* b) noexcept {
         bool requested = steal_request_.load(relaxed);  // a hint set by thieves; see steal()
-        if (private_count_ == private_capacity || requested) return false;
-        private_[(private_head_ + private_count_) & (private_capacity - 1)] = b;
-        ++private_count_;
+        const std::uint32_t n = count();
+        if (n == private_capacity || requested) return false;
+        private_[(private_head_ + n) & (private_capacity - 1)] = b;
+        set_count(n + 1);
         return true;
     }
 
@@ -86,29 +88,30 @@ public:
     // (then use pop()).
     task_block* try_pop_private() noexcept {
         bool requested = steal_request_.load(relaxed);  // a hint set by thieves; see steal()
-        if (private_count_ == 0 || requested) return nullptr;
-        --private_count_;
-        return private_[(private_head_ + private_count_) & (private_capacity - 1)];
+        const std::uint32_t n = count();
+        if (n == 0 || requested) return nullptr;
+        set_count(n - 1);
+        return private_[(private_head_ + n - 1) & (private_capacity - 1)];
     }
 
     // Owner only: the newest item, or null. `published` is set when a steal
     // request was served (the caller must notify).
     task_block* pop(bool& published) {
         published = serve_request();
-        if (private_count_ > 0) {
-            --private_count_;
-            return private_[(private_head_ + private_count_) & (private_capacity - 1)];
+        if (const std::uint32_t n = count(); n > 0) {
+            set_count(n - 1);
+            return private_[(private_head_ + n - 1) & (private_capacity - 1)];
         }
         return public_.pop();
     }
 
     // Owner only: the logical bottom index (one past the newest item).
     std::int64_t logical_bottom() const noexcept {
-        return public_.bottom_index() + static_cast<std::int64_t>(private_count_);
+        return public_.bottom_index() + static_cast<std::int64_t>(count());
     }
 
     // Owner only: make every private item stealable (step 4). True if any moved.
-    bool publish_all() { return publish(private_count_); }
+    bool publish_all() { return publish(count()); }
 
     // Any thread.
     deque::steal_result steal(task_block*& out) {
@@ -124,13 +127,35 @@ public:
     // Any thread: whether public items exist (the park re-check).
     bool looks_non_empty() const noexcept { return public_.looks_non_empty(); }
 
+    // Any thread, for reports (introspect.hpp): a recent count of the
+    // private items, and whether a thief's request is pending.
+    std::uint32_t private_size_hint() const noexcept {
+        // a snapshot; orders nothing
+        return private_count_.load(relaxed);
+    }
+    bool steal_requested() const noexcept {
+        // a snapshot; orders nothing
+        return steal_request_.load(relaxed);
+    }
+
 private:
+    // The private count has one writer, the owner; it is atomic only so
+    // that reports may read it from other threads (a plain load and store).
+    std::uint32_t count() const noexcept {
+        // single writer: the owner reads its own last store
+        return private_count_.load(relaxed);
+    }
+    void set_count(std::uint32_t n) noexcept {
+        // readers on other threads only want a recent value
+        private_count_.store(n, relaxed);
+    }
+
     // Moves the n oldest private items to the deque's bottom.
     bool publish(std::uint32_t n) {
         for (std::uint32_t i = 0; i < n; ++i) {
             public_.push(private_[private_head_]);
             private_head_ = (private_head_ + 1) & (private_capacity - 1);
-            --private_count_;
+            set_count(count() - 1);  // per item: a failed push (no memory) leaves it consistent
         }
         return n > 0;
     }
@@ -139,14 +164,15 @@ private:
         if (!steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
         // cleared before publishing, so a new request is not lost
         steal_request_.store(false, relaxed);
-        std::uint32_t n = private_count_ - private_count_ / 2;  // the older half, at least one item
-        return publish(private_count_ > 0 ? n : 0);
+        const std::uint32_t c = count();
+        std::uint32_t n = c - c / 2;  // the older half, at least one item
+        return publish(c > 0 ? n : 0);
     }
 
     deque public_;
     task_block* private_[private_capacity] = {};
     std::uint32_t private_head_ = 0;  // index of the oldest private item
-    std::uint32_t private_count_ = 0;
+    detail::atomic<std::uint32_t> private_count_{0};
     alignas(cache_line) detail::atomic<bool> steal_request_{false};
 };
 

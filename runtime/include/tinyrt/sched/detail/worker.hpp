@@ -10,6 +10,7 @@
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/sched/detail/local_queue.hpp"
 #include "tinyrt/sched/detail/task.hpp"
+#include "tinyrt/sched/detail/worker_state.hpp"
 #include "tinyrt/sched/stats.hpp"
 
 namespace tinyrt::detail {
@@ -25,6 +26,7 @@ struct worker {
     local_queue queue;  // private buffer + public Chase-Lev deque
     block_cache cache;
     worker_counters counters;
+    worker_state state;       // what it does now, for reports (worker_state.hpp)
     std::uint64_t rng;        // xorshift state for victim selection
     unsigned help_depth = 0;  // nested tasks taken from elsewhere while waiting
     unsigned tick = 0;        // local pops since the last look at the injection queue
