@@ -1,0 +1,30 @@
+# cmake -DCOMMAND=<words separated by |> -DEXIT=<n> [-DMATCH=<regexes separated by |>]
+#       [-DREPLAY=ON] -P expect.cmake
+# Runs COMMAND and fails unless it exits with EXIT and its output matches
+# every regex in MATCH. With REPLAY, also runs the command printed on the
+# output's "replay: " line and expects the same exit status from it.
+string(REPLACE "|" ";" COMMAND "${COMMAND}")
+string(REPLACE "|" ";" MATCH "${MATCH}")
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+message("${all}")
+if(NOT rc EQUAL EXIT)
+  message(FATAL_ERROR "expected exit status ${EXIT}, got ${rc}")
+endif()
+foreach(re IN LISTS MATCH)
+  if(NOT all MATCHES "${re}")
+    message(FATAL_ERROR "the output does not match '${re}'")
+  endif()
+endforeach()
+if(REPLAY)
+  if(NOT all MATCHES "replay: ([^\n]*)")
+    message(FATAL_ERROR "no replay command in the output")
+  endif()
+  separate_arguments(replay UNIX_COMMAND "${CMAKE_MATCH_1}")
+  message("replaying: ${CMAKE_MATCH_1}")
+  execute_process(COMMAND ${replay} RESULT_VARIABLE rc2 OUTPUT_VARIABLE out2 ERROR_VARIABLE err2)
+  message("${out2}${err2}")
+  if(NOT rc2 EQUAL EXIT)
+    message(FATAL_ERROR "the replay exited with ${rc2}, not ${EXIT}")
+  endif()
+endif()
