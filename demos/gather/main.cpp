@@ -14,6 +14,7 @@
 #include "common/args.hpp"
 #include "common/heading.hpp"
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "tinyrt/coro.hpp"
 
 namespace {
@@ -70,8 +71,6 @@ tinyrt::task<void> f_gather() {
     std::printf("[%d, %d]\n", a, b);
 }
 
-bool show_stats = false;
-
 template <typename Make>
 void cell(const char* title, Make make) {
     demo::print_heading(title);
@@ -79,19 +78,12 @@ void cell(const char* title, Make make) {
     tinyrt::event_loop loop;
     tinyrt::run_on(loop, make());
     elapsed(sw);
-    if (show_stats) {
+    if (demo::stats().enabled()) {
         // What the loop did: how many tasks it ran, timers it set and fired,
         // and how often it slept in epoll_wait and woke up.
-        const tinyrt::loop_stats& st = loop.stats();
-        std::printf(
-            "  [loop: %llu tarefas, %llu execuções, %llu timers, %llu disparados, %llu "
-            "despertares]\n",
-            static_cast<unsigned long long>(st.tasks_spawned),
-            static_cast<unsigned long long>(st.tasks_run),
-            static_cast<unsigned long long>(st.timers_set),
-            static_cast<unsigned long long>(st.timers_fired),
-            static_cast<unsigned long long>(st.wakeups));
+        std::printf("%s\n", demo::loop_summary_line(loop.stats()).c_str());
     }
+    demo::stats().report(title, loop);
 }
 
 }  // namespace
@@ -108,9 +100,8 @@ int main(int argc, char** argv) {
     demo::args a{"gather",
                  "asyncio: run, await sequencial, tarefa preguiçosa, create_task e gather "
                  "(notebook: Asynchronous I/O)."};
-    a.add("tick", tick_ms, "the notebook's one-second asyncio.sleep, in ms", 0, 60000)
-        .add_switch("stats", show_stats,
-                    "after each cell, print what the event loop did (loop.stats())");
+    a.add("tick", tick_ms, "the notebook's one-second asyncio.sleep, in ms", 0, 60000);
+    demo::stats().add_flag(a);  // also a one-line summary after each cell
     gather_demo::add_salvar_flags(a);
     a.parse(argc, argv);
     tick = std::chrono::milliseconds(tick_ms);
@@ -129,5 +120,6 @@ int main(int argc, char** argv) {
     cell("create_task(g(1)), create_task(g(2))", f_create_task);
     cell("gather(g(1), g(2))", f_gather);
     gather_demo::cell_salvar(tick);
+    demo::stats().print();
     return 0;
 }

@@ -32,6 +32,7 @@
 #include "common/http_blocking_client.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
+#include "common/stats.hpp"
 #include "tinyrt/coro.hpp"
 #include "tinyrt/io.hpp"
 
@@ -84,6 +85,7 @@ tinyrt::task<void> salvar_all(std::vector<std::string> l, std::string dir) {
     std::vector<std::string> r =
         co_await tinyrt::gather(std::move(tarefas));  // Executar todas (e esperar)
     std::printf("Tempo async: %.15g\n", t1.seconds());
+    demo::stats().report("salvarAll: disk (aiofiles' pool)", disk);
 }
 
 // Versão sequencial.
@@ -175,7 +177,9 @@ void cell_salvar(std::chrono::milliseconds tick) {
     salvar_seq(l, dir);
     demo::print_heading("asyncio.run(salvarAll(l))");
     std::fflush(stdout);
-    tinyrt::run(salvar_all(l, dir));
+    tinyrt::event_loop loop;
+    tinyrt::run_on(loop, salvar_all(l, dir));
+    demo::stats().report("asyncio.run(salvarAll(l))", loop);
     std::printf("(imagens em %s)\n", dir.c_str());
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "lista.hpp"
 #include "tinyrt/coro.hpp"
 
@@ -66,12 +67,15 @@ void atualizacoes_async(const options& opt) {
 
     std::vector<int> l = initial_list();
     demo::stopwatch sw;
-    tinyrt::run(
+    tinyrt::event_loop loop;
+    tinyrt::run_on(
+        loop,
         [](std::vector<int>& list, long count, std::chrono::milliseconds t) -> tinyrt::task<void> {
             std::vector<tinyrt::task<void>> ts;
             for (long k = 0; k < count; ++k) ts.push_back(add(list, t));
             co_await tinyrt::gather(std::move(ts));
         }(l, n, tick));
+    demo::stats().report("asyncio, sem lock", loop);
     std::printf("\nasyncio (In [17] com corrotinas numa só thread):\nl = %s\n",
                 python_list(l).c_str());
     std::printf(
@@ -82,12 +86,14 @@ void atualizacoes_async(const options& opt) {
     std::vector<int> fixed = initial_list();
     std::vector<tinyrt::async_mutex> locks(list_size);  // one per element, like a lock per l[i]
     demo::stopwatch sw2;
-    tinyrt::run([](std::vector<int>& list, std::vector<tinyrt::async_mutex>& ls, long count,
+    tinyrt::event_loop loop2;
+    tinyrt::run_on(loop2, [](std::vector<int>& list, std::vector<tinyrt::async_mutex>& ls, long count,
                    std::chrono::milliseconds t) -> tinyrt::task<void> {
         std::vector<tinyrt::task<void>> ts;
         for (long k = 0; k < count; ++k) ts.push_back(add_locked(list, ls, t));
         co_await tinyrt::gather(std::move(ts));
     }(fixed, locks, n, tick));
+    demo::stats().report("asyncio com async_mutex", loop2);
     std::printf("l = %s\n", python_list(fixed).c_str());
     const bool exact = fixed == expected_list(n);
     std::printf(

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "pool_map/pool_map.hpp"
 #include "tinyrt/sched.hpp"
 
@@ -48,6 +49,7 @@ void cell_cpu_bound(const options& o) {
     {
         tinyrt::pool p{{.workers = cores}};
         par = p.map(count_primes_below, bounds);
+        demo::stats().report("map CPU-bound", p);
     }
     double s2 = t2.seconds();
     std::printf("Fim: %.15g\n", s2);

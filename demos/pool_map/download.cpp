@@ -17,6 +17,7 @@
 
 #include "common/args.hpp"
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "common/http_blocking_client.hpp"
 #include "common/http_server.hpp"
 #include "pool_map/pool_map.hpp"
@@ -100,6 +101,7 @@ void cell_download(const options& o) {
     {
         tinyrt::pool p{{.workers = 4}};
         for (const auto& arquivo : p.map(download, l)) std::printf("%s\n", arquivo.c_str());
+        demo::stats().report("Pool(4).map(download, l)", p);
     }
     std::printf("Fim: %.15g\n", t2.seconds());
     std::fflush(stdout);

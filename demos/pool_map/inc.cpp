@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "pool_map/pool_map.hpp"
 #include "tinyrt/sched.hpp"
 
@@ -40,6 +41,7 @@ void cell_inc(const options& o) {
     {
         tinyrt::pool p{{.workers = 3}};
         std::printf("%s\n", list_repr(p.map(inc, l)).c_str());
+        demo::stats().report("Pool(3).map(inc, [1, 2, 3])", p);
     }
     std::printf("Fim: %.15g\n", t2.seconds());
     std::fflush(stdout);

@@ -3,6 +3,7 @@
 
 #include "common/args.hpp"
 #include "common/heading.hpp"
+#include "common/stats.hpp"
 #include "pool_map/pool_map.hpp"
 
 namespace pool_map_demo {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     a.add("tick", tick_ms, "length of the notebook's one-second sleep, in milliseconds", 0, 60000);
     a.add("cpu-items", o.cpu_items, "items in the CPU-bound map", 1, 100000);
     pool_map_demo::add_download_flags(a);
+    demo::stats().add_flag(a);
     a.parse(argc, argv);
     o.tick = std::chrono::milliseconds(tick_ms);
 
@@ -28,5 +30,6 @@ int main(int argc, char** argv) {
     cell_cpu_bound(o);
     demo::print_heading("download");
     cell_download(o);
+    demo::stats().print();
     return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "common/args.hpp"
 #include "common/heading.hpp"
+#include "common/stats.hpp"
 #include "tarefa/tarefa.hpp"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
                  "The notebook's thread cells: tarefa(ini, fim) run sequentially, then as\n"
                  "two tasks on a tinyrt::pool started without and with join."};
     a.add("tick", tick_ms, "length of the notebook's one-second sleep, in milliseconds", 0, 60000);
+    demo::stats().add_flag(a);
     a.parse(argc, argv);
 
     tarefa_demo::options o;
@@ -25,5 +27,6 @@ int main(int argc, char** argv) {
     cell_start_and_join(o);
     demo::print_heading("Corrotinas no event loop");
     cell_coroutines(o);
+    demo::stats().print();
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "tarefa/tarefa.hpp"
 #include "tinyrt/coro.hpp"
 
@@ -38,7 +39,9 @@ void cell_coroutines(const options& o) {
         one_thread = std::this_thread::get_id() == caller;
         std::printf("Depois de T1 e T2\n");
     };
-    tinyrt::run(main());
+    tinyrt::event_loop loop;
+    tinyrt::run_on(loop, main());
+    demo::stats().report("corrotinas T1, T2", loop);
     std::printf("Tempo: %.3f s (4 ticks, não 8: as duas corrotinas se alternam em %s)\n",
                 sw.seconds(), one_thread ? "uma só thread" : "ERRO: mais de uma thread");
     std::fflush(stdout);

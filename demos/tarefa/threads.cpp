@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/stats.hpp"
 #include "tarefa/tarefa.hpp"
 #include "tinyrt/sched.hpp"
 
@@ -35,7 +36,10 @@ void cell_start_without_join(const options& o) {
     std::fflush(stdout);
     // The notebook's cell ends here while T1 and T2 still run. The demo then
     // lets them finish before the next cell (otherwise their lines would mix
-    // into it): destroying the pool runs every spawned task to the end.
+    // into it), as destroying the pool would, so that the counts are final.
+    t1.join();
+    t2.join();
+    demo::stats().report("T1, T2 sem join", pool);
 }
 
 void cell_start_and_join(const options& o) {
@@ -46,6 +50,7 @@ void cell_start_and_join(const options& o) {
     t2.join();
     std::printf("Depois de T1 e T2\n");
     std::fflush(stdout);
+    demo::stats().report("T1, T2 com join", pool);
 }
 
 }  // namespace tarefa_demo

@@ -101,7 +101,7 @@ TEST_CASE("the embedded data holds one lane per track and every task of the run"
     CHECK(data["wall"].u64() > 0);
 }
 
-TEST_CASE("a 100,000-event run: both outputs parse; their sizes are reported") {
+TEST_CASE("a 100,000-event run: both outputs parse, their sizes are reported") {
     tr::recorder rec({.events_per_thread = 1u << 16});
     rec.start();
     // 3 workers x 2 jobs x extra/2 leaves x 3 events (spawn, begin, end).

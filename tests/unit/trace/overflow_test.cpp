@@ -48,7 +48,7 @@ TEST_CASE("a full buffer keeps its first events and counts the rest as dropped")
     CHECK(data["tracks"][0]["dropped"].u64() == 15);
 }
 
-TEST_CASE("threads past max_tracks share a capacity-0 buffer; their events count as dropped") {
+TEST_CASE("threads past max_tracks share a capacity-0 buffer, their events count as dropped") {
     tr::recorder rec({.events_per_thread = 100, .max_tracks = 1});
     rec.start();
     auto first = rec.attach_this_thread(tr::track_kind::worker, 0, "worker 0");

@@ -128,7 +128,7 @@ TEST_CASE("sites on a thread nobody attached record nothing and cost no buffer")
     CHECK(trace_test::check_trace(doc).track_names.empty());
 }
 
-TEST_CASE("an attachment restores the thread's previous buffer; names are kept") {
+TEST_CASE("an attachment restores the thread's previous buffer when it ends") {
     tr::recorder rec;
     rec.start();
     {
@@ -152,7 +152,7 @@ TEST_CASE("an attachment restores the thread's previous buffer; names are kept")
     CHECK(t.track_of(*t.slices_named("inside the loop")[0]) == "loop 7");
 }
 
-TEST_CASE("intern gives one stable copy per name; source locations print as file:line") {
+TEST_CASE("intern gives one stable copy per name, source locations print as file:line") {
     tr::recorder rec;
     std::string a = "dynamic name";
     const char* p1 = rec.intern(a);
