@@ -36,7 +36,8 @@ const FLOW_COLOURS = {
   spawn: "rgba(89,161,79,0.55)", steal: "rgba(225,87,89,0.9)",
   to_thread: "rgba(176,122,161,0.8)", back: "rgba(176,122,161,0.8)", post: "rgba(176,122,161,0.6)",
 };
-const ROW = 18;        // height of one nesting level
+const MIN_ROW = 24;    // height of one nesting level, at least...
+const MAX_ROW = 36;    // ...and at most: lanes grow to fill the window
 const MARK_ROW = 12;   // the marks strip under a lane's slices
 const MAX_DEPTH = 8;   // deeper nesting is drawn on the last row
 const AXIS = 24;       // the time axis above the lanes
@@ -66,12 +67,29 @@ function buildLane(track, index) {
   if (parkedAt >= 0) parked.push(parkedAt, data.wall);
   let tasks = 0;
   for (let k = 0; k < count; k++) if (s[k * 6 + 3] !== 5) tasks++;
-  return { track, index, depths, byDepth, parked, tasks, top: 0, height: depths * ROW + MARK_ROW };
+  return { track, index, depths, byDepth, parked, tasks, top: 0, height: 0 };
 }
 
 const lanes = data.tracks.map(buildLane);
+let row = MIN_ROW;
 let totalHeight = AXIS;
-for (const lane of lanes) { lane.top = totalHeight; totalHeight += lane.height; }
+
+// Lane positions: rows as tall as the window allows, within MIN_ROW..MAX_ROW.
+function layout() {
+  const rows = lanes.reduce((n, lane) => n + lane.depths, 0);
+  const top = document.getElementById("view").getBoundingClientRect().top;
+  const room = window.innerHeight - top - AXIS - lanes.length * MARK_ROW - 4;
+  row = Math.max(MIN_ROW, Math.min(MAX_ROW, Math.floor(room / Math.max(rows, 1))));
+  totalHeight = AXIS;
+  for (const lane of lanes) {
+    lane.top = totalHeight;
+    lane.height = lane.depths * row + MARK_ROW;
+    totalHeight += lane.height;
+  }
+  document.querySelectorAll("#labels div.lane").forEach((label, k) => {
+    label.style.height = lanes[k].height + "px";
+  });
+}
 
 // ---- binary searches -----------------------------------------------------
 
@@ -156,13 +174,13 @@ function drawSlices(lane) {
   ctx.font = "11px system-ui, sans-serif";
   for (let d = 0; d < lane.depths; d++) {
     const order = lane.byDepth[d];
-    const y = lane.top + d * ROW + 1;
+    const y = lane.top + d * row + 1;
     let p = firstEndingAfter(s, order, view.t0);
     let runX0 = -1, runX1 = -1, runColour = null;
     const flush = () => {
       if (runColour === null) return;
       ctx.fillStyle = runColour;
-      ctx.fillRect(runX0, y, Math.max(1, runX1 - runX0), ROW - 2);
+      ctx.fillRect(runX0, y, Math.max(1, runX1 - runX0), row - 2);
       runColour = null;
     };
     while (p < order.length) {
@@ -188,18 +206,18 @@ function drawSlices(lane) {
       }
       flush();
       ctx.fillStyle = colour;
-      ctx.fillRect(x0, y, x1 - x0, ROW - 2);
-      if (s[k + 5] & 1) { // unfinished: a hatched right edge
+      ctx.fillRect(x0, y, x1 - x0, row - 2);
+      if (s[k + 5] & 1) { // unfinished: a red right edge
         ctx.fillStyle = "#b3261e";
-        ctx.fillRect(x1 - 2, y, 2, ROW - 2);
+        ctx.fillRect(x1 - 2, y, 2, row - 2);
       }
       if (x1 - x0 > 30) {
         ctx.fillStyle = s[k + 3] === 5 ? "#3b4252" : "#fff";
         ctx.save();
         ctx.beginPath();
-        ctx.rect(x0, y, x1 - x0, ROW - 2);
+        ctx.rect(x0, y, x1 - x0, row - 2);
         ctx.clip();
-        ctx.fillText(data.names[s[k + 2]] || KINDS[s[k + 3]], Math.max(x0, 0) + 3, y + 12);
+        ctx.fillText(data.names[s[k + 2]] || KINDS[s[k + 3]], Math.max(x0, 0) + 3, y + row / 2 + 3);
         ctx.restore();
       }
       p++;
@@ -218,7 +236,7 @@ function drawParkedAndMarks(lane) {
     ctx.fillRect(x0, lane.top, Math.max(1, x1 - x0), lane.height - MARK_ROW);
   }
   const marks = lane.track.i;
-  const y = lane.top + lane.depths * ROW;
+  const y = lane.top + lane.depths * row;
   let lastCol = -2;
   for (let k = firstMarkAfter(marks, view.t0); k < marks.length / 3; k++) {
     const t = marks[k * 3];
@@ -262,7 +280,7 @@ function drawFlows() {
     const type = data.flow_types[f[k]];
     const from = lanes[f[k + 1]], to = lanes[f[k + 3]];
     const x0 = xOf(f[k + 2]), x1 = xOf(f[k + 4]);
-    const y0 = from.top + ROW / 2, y1 = to.top + ROW / 2;
+    const y0 = from.top + row / 2, y1 = to.top + row / 2;
     ctx.strokeStyle = FLOW_COLOURS[type] || "rgba(0,0,0,0.4)";
     ctx.beginPath();
     ctx.moveTo(x0, y0);
@@ -345,7 +363,7 @@ function buildLabels() {
   box.append(el("div", { class: "axis", style: "height:" + AXIS + "px" }, "time"));
   for (const lane of lanes) {
     const label = el("div", {
-      class: "lane", style: "height:" + lane.height + "px",
+      class: "lane",
       "data-track": lane.index, "data-kind": lane.track.kind, "data-tasks": lane.tasks,
     }, lane.track.name);
     const detail = lane.track.kind === "worker" ? lane.tasks + " tasks" : lane.track.kind;
@@ -382,7 +400,7 @@ function buildIndex(drawMs) {
 function hit(x, y) {
   const lane = lanes.find((l) => y >= l.top && y < l.top + l.height);
   if (!lane) return null;
-  const d = Math.floor((y - lane.top) / ROW);
+  const d = Math.floor((y - lane.top) / row);
   const t = tOf(x), slack = (view.t1 - view.t0) / view.width * 2;
   if (d < lane.depths) {
     const s = lane.track.s, order = lane.byDepth[d];
@@ -450,7 +468,7 @@ canvas.addEventListener("dblclick", () => {
   view.t1 = Math.max(data.wall, 1);
   requestDraw();
 });
-window.addEventListener("resize", () => { resize(); requestDraw(); });
+window.addEventListener("resize", () => { layout(); resize(); requestDraw(); });
 
 let pending = false;
 function requestDraw() {
@@ -462,5 +480,6 @@ function requestDraw() {
 buildSummary();
 buildLegend();
 buildLabels();
+layout();
 resize();
 buildIndex(draw());
