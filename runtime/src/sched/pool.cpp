@@ -1,104 +1,11 @@
-// The worker loop, the search, parking and shutdown of tinyrt::pool. The
-// protocols are described where their state lives: parking.hpp (park and
-// notify), pool.hpp (shutdown), task_group.hpp (bounded helping, children
-// from outside the pool). This comment is the one home of the helping rule;
-// the other files point here.
-//
-// What a waiting worker may run (wait_until, below). A task that a worker
-// runs while it waits in frame F sits on top of F on the same stack, so F
-// cannot return before that task does. If that task (or anything it runs in
-// turn) waits for F's task to finish, both wait forever. "Run anything you
-// can find, to some depth" allows exactly that: a waiter could take from the
-// injection queue a task that joins the waiter's own task, and at the depth
-// limit sleep although the task it needs sits unstarted in a queue. So a
-// waiting worker runs only:
-//
-//   1. Its own deque's entries at or above the wait's mark: they were pushed
-//      after the wait's frame started, by that frame or its descendants
-//      (task_group.hpp, "Bounded stack"). join() takes the mark at the join,
-//      so it runs only what its helped tasks leave behind. A task_group
-//      takes its mark on the creating thread's deque whatever pool the group
-//      belongs to (a group of pool A created on a worker of pool B marks B's
-//      deque), so a waiter never runs an older entry of its own deque.
-//   2. Fork-join children (task_group children, a kind flag in the block,
-//      task.hpp) that are not its own, to a nesting depth of 32: stolen from
-//      other workers' deques of its pool, or tickets of children spawned
-//      into its pool from outside (pool.hpp, "Where work goes"). A fork-join
-//      child waits only for its own descendants (its groups), which are
-//      below it in the task tree, not for the frames it was stacked on.
-//      Stealing takes the top entry, which may be a pool.spawn task: the
-//      waiter does not run it but moves it to the injection queue (public,
-//      counted for parking, notified), where a worker in its loop runs it.
-//      It is neither lost nor hidden, and moving it is progress (the
-//      victim's deque shrinks), so this cannot spin.
-//   3. Never the injection queue: it holds pool.spawn tasks from outside, and
-//      a waiter could not put back one it may not run without taking it again.
-//   4. join() of a task that nobody has started runs it inline (claiming it
-//      through the started bit of its handle state; its queue entry is
-//      skipped when dequeued), on a worker of any pool. Running the awaited
-//      task itself is always safe, and needs no helping depth: at
-//      max_help_depth the waiter still claims its own task. A worker of
-//      another pool runs it as a guest (worker.hpp, guest_scope): its
-//      tls_worker stays its own, so to the task's pool it is an outside
-//      thread, and the task's spawns and task_groups go to that pool (its
-//      injection queue, or rule 5's lists and tickets), never onto the
-//      guest's own deque, where its own pool's workers would run them. So a
-//      task of pool A that joins a task of pool B that joins a new task of A
-//      progresses although every worker of A waits. If the task started
-//      elsewhere, the joiner helps by 1-3 (and, waiting on a group, by 5).
-//   5. A task_group's own children spawned from outside its pool sit in the
-//      group's list as well as in the pool's tickets (task_group.hpp): its
-//      waiter claims and runs them at any depth (they are what it waits for,
-//      like 4; their own groups are the next level of the same recursion),
-//      as a guest when it is a worker of another pool. A waiter that is no
-//      pool's worker only retires them, like join() off every pool never
-//      runs a task: the pool's workers run them, from their loop or
-//      waiting (2). So a group created on a worker of B for pool A finishes
-//      even when every worker of A waits, and a child spawned from outside
-//      into a group whose owner is A's only worker reaches that owner.
-//
-// The waiter sleeps only when its target's own work is done (5), and no
-// other worker's deque and no ticket looks non-empty (or it is at the depth
-// limit): the injection queue and its own older entries are for other
-// workers, which were notified when that work was published. A sleeping
-// waiter is not woken for new tickets: none of them needs it (each is also
-// its group's waiter's, rule 5), and an idle worker is notified for each.
-//
-// Guests. Rules 4 and 5 let a worker of another pool run a task of this
-// one; shutdown (pool.hpp, step 3) must then not conclude that the pool is
-// quiescent while that task runs, and the guest must never touch a pool that
-// is already gone. So:
-//   a. the guest claims the task with a guest mark (handle_state::
-//      claim_as_guest, outside_child::guest). Having won, the task's queue
-//      entry (or ticket) is still pending, which keeps the pool from
-//      terminating;
-//   b. it counts itself in guests_ (guest_scope), then marks the claim
-//      registered (release);
-//   c. a worker of the pool that dequeues the entry and loses the claim to a
-//      guest waits for that mark (acquire) before it goes on, so its later
-//      park reads a count that includes the guest;
-//   d. the last parker reads guests_ before its re-check of the queues: a
-//      guest's own spawns are queued before it leaves, so "no guest" means
-//      they are seen too;
-//   e. the guest leaves under the sleeper lock (idle_set::notify_all_if): a
-//      worker that then concludes the pool is quiescent takes that lock
-//      before it exits, so the pool outlives the guest's last access; the
-//      last guest of a pool that is shutting down wakes every sleeper, so
-//      the last parker looks again.
-// A guest's spawns into the pool are accepted during shutdown like a
-// worker's (pool::check_accepting looks at tls_guest).
-//
-// Why every wait progresses: what it waits for is run by the waiter itself
-// (1, 4, 5) or has been started by another thread, except children of a
-// group whose waiter is no pool's worker, which wait for the pool's workers
-// like any task spawned from outside.
-//
-// What still deadlocks (documented in join_handle.hpp and task_group.hpp): a
-// cycle of joins; a fork-join child that joins a pool.spawn task which in
-// turn waits for a frame the child may have been stacked on; and waits
-// outside tinyrt (a latch, a mutex, an event loop) on work that only the
-// blocked thread, or waiting workers, could run: a pool.spawn task in the
-// injection queue while every worker waits in a join or a group.
+// The worker loop, the search, parking and shutdown of tinyrt::pool, and
+// the waits (wait_until). The protocols are described where their state
+// lives: parking.hpp (park and notify), pool.hpp (shutdown), local_queue.hpp
+// (publication), detail/outside_children.hpp (children from outside the
+// pool). What a waiting worker may run, the numbered rules that the code
+// below cites ("rule 2"), and the guest protocol (steps a-e) are in
+// runtime/DESIGN.md, "What a waiting worker may run (the helping rule)" and
+// "Guests": the one home of the helping rule.
 #include "tinyrt/sched/pool.hpp"
 
 #include <cstdio>
@@ -116,8 +23,8 @@ namespace {
 // worker is about to push without paying for a park and a wake-up.
 constexpr int search_rounds = 64;
 
-// Tasks taken from other queues while waiting may nest this deep (see
-// task_group.hpp, "Bounded stack").
+// Tasks taken from other queues while waiting may nest this deep (DESIGN.md,
+// "What a waiting worker may run", rule 2).
 constexpr unsigned max_help_depth = 32;
 
 // Waits spin, then yield, then sleep on their futex word.
@@ -201,6 +108,17 @@ void sched_core::inject(detail::task_block* b) {
     if (TINYRT_FAULT("pool_drop")) return;
     external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
     enqueue_injected(b);
+}
+
+void sched_core::submit_injected(detail::task_block* b) {
+    detail::worker* w = detail::tls_worker;
+    if (w != nullptr && w->owner == this) {
+        w->counters.tasks_spawned.add();
+        publish_local(*w);  // it is about to block (local_queue.hpp, step 4)
+        enqueue_injected(b);
+    } else {
+        inject(b);
+    }
 }
 
 void sched_core::submit_from_outside(detail::task_block* b) noexcept {

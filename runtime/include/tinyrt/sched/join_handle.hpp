@@ -24,6 +24,7 @@
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/futex.hpp"
+#include "tinyrt/sched/detail/job_layout.hpp"
 #include "tinyrt/sched/detail/task.hpp"
 #include "tinyrt/sched/detail/worker.hpp"
 
@@ -62,7 +63,7 @@ struct handle_state {
     // dequeued the block or a joiner running it inline (join()). Both already
     // see the closure (the queue or the handle published it), and the result
     // is published by finish(). A worker that loses to a guest (a joiner on
-    // a worker of another pool, pool.cpp "Guests") waits until the guest is
+    // a worker of another pool, DESIGN.md "Guests") waits until the guest is
     // counted by the pool, so the pool cannot conclude it is quiescent, nor
     // be destroyed, in between; the wait is a few instructions long.
     bool claim() noexcept {
@@ -127,22 +128,23 @@ struct handle_state {
 #endif
 };
 
-// The job a spawn stores in its block: the state at offset 0, then F.
-template <typename F, typename T>
-struct spawn_job {
-    static constexpr std::size_t fn_offset =
-        (sizeof(handle_state<T>) + alignof(F) - 1) / alignof(F) * alignof(F);
-    static constexpr bool fits = fn_offset + sizeof(F) <= task_storage_size && alignof(F) <= 16;
+// The job a pool.spawn stores in its block (job_layout.hpp): the state at
+// offset 0, then F.
+template <typename T>
+struct spawn_job_of {
+    template <typename F>
+    struct job;
+};
 
-    static F* fn(task_block* b) noexcept {
-        return std::launder(reinterpret_cast<F*>(b->storage + fn_offset));
-    }
+template <typename T>
+template <typename F>
+struct spawn_job_of<T>::job {
+    using slot = closure_slot<handle_state<T>, F>;
+    static constexpr bool fits = slot::fits;
 
     template <typename G>
     static handle_state<T>* construct(task_block* b, G&& g) {
-        static_assert(fits);
-        new (b->storage + fn_offset)
-            F(std::forward<G>(g));  // first: if it throws, nothing is left to undo
+        slot::construct(b, std::forward<G>(g));
         auto* s = new (b->storage) handle_state<T>();
         s->run_claimed = &run_claimed;
         b->run = &run;
@@ -164,7 +166,7 @@ struct spawn_job {
     static void run_claimed(task_block* b) noexcept { execute(b, job_in<handle_state<T>>(b)); }
 
     static void execute(task_block* b, handle_state<T>* s) noexcept {
-        F* f = fn(b);
+        F* f = slot::get(b);
 #if TINYRT_EXCEPTIONS
         try {
 #endif
@@ -181,17 +183,6 @@ struct spawn_job {
         f->~F();
         s->finish();
     }
-};
-
-// A closure too large for the block's buffer lives on the heap.
-template <typename F>
-struct boxed {
-    explicit boxed(F f) : p(new F(std::move(f))) {}
-    boxed(boxed&& o) noexcept : p(o.p) { o.p = nullptr; }
-    boxed(const boxed&) = delete;
-    ~boxed() { delete p; }
-    decltype(auto) operator()() { return (*p)(); }
-    F* p;
 };
 
 }  // namespace detail
@@ -232,7 +223,7 @@ public:
     // right here, inline on the joiner's stack (its queue entry is then
     // skipped). A worker of another pool runs it as a guest: the task's
     // spawns and task_groups still go to the task's pool, as from an outside
-    // thread (pool.cpp, "What a waiting worker may run", rule 4). So a task
+    // thread (DESIGN.md, "What a waiting worker may run", rule 4). So a task
     // on pool A that joins a task on pool B that joins a new task on A
     // progresses even when every worker of A waits in such a join. If the
     // task has started elsewhere, the wait runs only tasks that cannot wait
@@ -303,7 +294,7 @@ private:
         return static_cast<const detail::handle_state<T>*>(s)->done();
     }
 
-    // join() on a worker of another pool (pool.cpp, rule 4): runs the task
+    // join() on a worker of another pool (DESIGN.md, rule 4): runs the task
     // here, as a guest of its pool, unless a worker claimed it first. The
     // handle's reference keeps the block alive; the queue entry's is dropped
     // by whoever dequeues it.

@@ -21,12 +21,12 @@
 //     moodycamel::ConcurrentQueue, plus a separate count of queued tasks,
 //     because the queue's try_dequeue may miss items that are present
 //     (DESIGN.md, "The injection queue is not linearizable"), and parking
-//     must not be decided on a miss. Waiting workers never read it (pool.cpp,
-//     rule 3);
+//     must not be decided on a miss. Waiting workers never read it
+//     (DESIGN.md, "What a waiting worker may run", rule 3);
 //   - a task_group child goes to the group's own list (its waiter runs it,
-//     task_group.hpp, "Children from outside the pool") and, as a ticket, to
-//     a second such queue that waiting workers do read (rule 2): fork-join
-//     children cannot wait for a waiting frame. Either side may claim it.
+//     detail/outside_children.hpp) and, as a ticket, to a second such queue
+//     that waiting workers do read (rule 2): fork-join children cannot wait
+//     for a waiting frame. Either side may claim it.
 //
 // Loops on workers (to_thread.hpp). An event loop running on one of our
 // workers blocks it: its to_thread jobs go through the injection queue
@@ -107,24 +107,35 @@ public:
     sched_core(const sched_core&) = delete;
     sched_core& operator=(const sched_core&) = delete;
 
-    // Like spawn(), but through the injection queue even when called on one
-    // of our workers, whose own deque is then published first. For to_thread
-    // from an event loop on a worker ("Loops on workers" above): that worker
-    // is about to block in the loop, so the job goes where the other workers
-    // look, as it would from any outside thread.
-    template <typename F>
-    auto spawn_injected(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
+    // Where a pool.spawn task goes (spawn below).
+    enum class spawn_route {
+        // Stealable at once (submit_public): pool::spawn.
+        public_queue,
+        // Through the injection queue even when called on one of our
+        // workers, whose own deque is then published first (submit_injected):
+        // to_thread from an event loop on a worker ("Loops on workers"
+        // above). That worker is about to block in the loop, so the job goes
+        // where the other workers look, as from any outside thread.
+        injection,
+    };
+
+    // The one spawn path of pool.spawn tasks: builds the job (after
+    // check_accepting), queues it by `route`, returns its handle.
+    template <spawn_route route = spawn_route::public_queue, typename F>
+    auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         using T = std::invoke_result_t<std::decay_t<F>&>;
-        auto [b, s] = make_spawn_job(std::forward<F>(f));
-        detail::worker* w = detail::tls_worker;
-        if (w != nullptr && w->owner == this) {
-            w->counters.tasks_spawned.add();
-            publish_local(*w);  // it is about to block (local_queue.hpp, step 4)
-            enqueue_injected(b);
+        check_accepting();
+        auto [b, s] = detail::make_job<detail::spawn_job_of<T>::template job>(std::forward<F>(f));
+        if constexpr (route == spawn_route::injection) {
+            submit_injected(b);
         } else {
-            inject(b);
+            submit_public(b);
         }
         return join_handle<T>(b, s, this);
+    }
+    template <typename F>
+    auto spawn_injected(F&& f) {
+        return spawn<spawn_route::injection>(std::forward<F>(f));
     }
 
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
@@ -150,9 +161,9 @@ public:
     }
 
     // Queues the ticket of a task_group child spawned from a thread that is
-    // not one of our workers (task_group.hpp, "Children from outside the
-    // pool"): workers take it in their loop and while waiting (pool.cpp,
-    // rule 2), and are notified. Never throws.
+    // not one of our workers (detail/outside_children.hpp): workers take it
+    // in their loop and while waiting (DESIGN.md, "What a waiting worker may
+    // run", rule 2), and are notified. Never throws.
     void submit_from_outside(detail::task_block* b) noexcept;
 
     // Queues a block whose job is constructed: on the calling worker's deque
@@ -181,6 +192,9 @@ public:
             inject(b);
         }
     }
+
+    // spawn_route::injection's queueing (above); out of line, it is rare.
+    void submit_injected(detail::task_block* b);
 
     // The calling worker must be one of ours.
     void push_local(detail::worker& w, detail::task_block* b) {
@@ -239,25 +253,6 @@ public:
     // That job has finished (called where it ran, before it posts back).
     void end_loop_wait(detail::worker& w) noexcept;
 
-    // Builds a pool.spawn job in a fresh block, after check_accepting().
-    template <typename F>
-    auto make_spawn_job(F&& f) {
-        using T = std::invoke_result_t<std::decay_t<F>&>;
-        using Fn = std::decay_t<F>;
-        check_accepting();
-        detail::task_block* b = detail::acquire_block();
-        detail::block_guard guard{b};
-        detail::handle_state<T>* s;
-        if constexpr (detail::spawn_job<Fn, T>::fits) {
-            s = detail::spawn_job<Fn, T>::construct(b, std::forward<F>(f));
-        } else {
-            s = detail::spawn_job<detail::boxed<Fn>, T>::construct(
-                b, detail::boxed<Fn>(Fn(std::forward<F>(f))));
-        }
-        guard.dismiss();
-        return std::pair{b, s};
-    }
-
 protected:
     explicit sched_core(pool_options options);
     ~sched_core();  // runs every spawned task, then joins the workers (see above)
@@ -312,10 +307,7 @@ public:
     // pool while it is being destroyed is an error that says so.
     template <typename F>
     auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
-        using T = std::invoke_result_t<std::decay_t<F>&>;
-        auto [b, s] = make_spawn_job(std::forward<F>(f));
-        submit_public(b);
-        return join_handle<T>(b, s, static_cast<detail::sched_core*>(this));
+        return sched_core::spawn(std::forward<F>(f));
     }
 
     // Like Python's Pool.map: f applied to every element of `items` (any

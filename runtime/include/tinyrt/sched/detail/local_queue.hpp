@@ -11,7 +11,7 @@
 // index, and private item k sits at public_bottom + k. Moving the oldest
 // private items to the deque's bottom keeps their indices and the order, so
 // "everything at index >= mark was pushed after the mark was taken" holds
-// across moves (task_group.hpp relies on it).
+// across moves (the helping rule relies on it: DESIGN.md, rule 1).
 //
 // Publication protocol (when private items become stealable):
 //   1. push(item, others_idle): if some worker is idle (searching, parking,

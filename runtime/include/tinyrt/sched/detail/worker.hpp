@@ -49,7 +49,7 @@ inline constinit thread_local worker* tls_worker = nullptr;
 // The pool whose task this thread runs as a guest (the innermost one), or
 // null. A guest is a worker of another pool running a task of this one:
 // join() of an unstarted task, or a task_group waiter running its own
-// children (pool.cpp, "What a waiting worker may run", rules 4 and 5).
+// children (DESIGN.md, "What a waiting worker may run", rules 4 and 5).
 // tls_worker stays the thread's own worker, so to the guest pool's spawn
 // paths the guest is an outside thread: nested spawns and task_groups go to
 // that pool from outside, never onto the guest's own deque, where its own
@@ -62,7 +62,7 @@ inline constinit thread_local sched_core* tls_guest = nullptr;
 // Construct it right after winning the claim of one of p's tasks with a
 // guest mark, then mark the claim registered: until then the task's queue
 // entry is pending, so p is alive, and a worker of p that dequeues the entry
-// and loses the claim waits for that mark (pool.cpp, "Guests").
+// and loses the claim waits for that mark (DESIGN.md, "Guests").
 class guest_scope {
 public:
     explicit guest_scope(sched_core& p) noexcept;
@@ -83,11 +83,11 @@ struct wait_target {
     bool (*done)(const void* context) noexcept;
     const void* context;
     // Entries of the waiting worker's own deque at an index >= own_mark may
-    // be run while waiting (see task_group.hpp for why a group limits this).
+    // be run while waiting (DESIGN.md, "What a waiting worker may run", rule 1).
     std::int64_t own_mark;
     // Optional: runs (or, off every pool, only retires) work that belongs to
     // the awaited object itself: a task_group's children spawned from
-    // outside its pool (pool.cpp, rule 5). True if it did anything. Called
+    // outside its pool (DESIGN.md, rule 5). True if it did anything. Called
     // every round, and after the waiter bit is set, before sleeping: whoever
     // gives it new work changes `word` afterwards, so that work is never
     // slept on.
@@ -95,7 +95,7 @@ struct wait_target {
 };
 
 // Returns once target.done() is true. On a pool worker it runs other tasks
-// meanwhile (pool.cpp, "What a waiting worker may run"): the target's own
+// meanwhile (DESIGN.md, "What a waiting worker may run"): the target's own
 // work (help), its own deque's entries at or above own_mark, then, to a
 // bounded nesting depth, task_group children stolen from other workers or
 // spawned into its pool from outside (never pool.spawn or injected tasks).

@@ -19,7 +19,7 @@
 //              (a task_group's own children popped by wait(), an unstarted
 //              join() target) runs under its parent's word.
 //   waiting    in a join() or task_group::wait() that had to block, looking
-//              for work it may run (pool.cpp, "What a waiting worker may
+//              for work it may run (DESIGN.md, "What a waiting worker may
 //              run"); task: the task that waits. A task it then runs is
 //              running, and the word returns to waiting after it.
 //   spinning   such a wait found nothing to run: spinning or yielding
