@@ -27,9 +27,17 @@ namespace {
 thread_local std::atomic<const char*>* t_doing = nullptr;
 thread_local context::thread_role* t_role = nullptr;
 
+// Indents every line of a report by four spaces, under its heading.
+std::string indented(const std::string& text) {
+    std::string out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out += "    " + line + "\n";
+    return out;
+}
+
 std::string describe_pool(const tinyrt::pool& p) {
 #if STRESS_POOL_INTROSPECTION
-    return tinyrt::detail::describe(p);
+    return indented(tinyrt::detail::describe(p));
 #else
     // Without the runtime's introspection: the per-worker counters.
     std::ostringstream s;
@@ -47,7 +55,7 @@ std::string describe_pool(const tinyrt::pool& p) {
 
 std::string describe_loop([[maybe_unused]] const tinyrt::event_loop& l) {
 #if STRESS_LOOP_INTROSPECTION
-    return tinyrt::detail::describe(l);
+    return indented(tinyrt::detail::describe(l));
 #else
     return "    (this build has no loop introspection)\n";
 #endif
