@@ -50,7 +50,9 @@ int index_of(const char* name) noexcept {
 
 std::uint64_t draw() noexcept {
     if (!t_seeded) {
+        // relaxed: only the value matters, a unique index per thread
         const std::uint64_t ordinal = next_ordinal.fetch_add(1, std::memory_order_relaxed);
+        // relaxed: set before the scenario threads start (thread creation orders it)
         t_state = stress::derive({base_seed.load(std::memory_order_relaxed), 0xFA17, ordinal});
         t_seeded = true;
     }
@@ -68,11 +70,14 @@ bool ends_with(const char* s, const char* suffix) noexcept {
 namespace tinyrt::detail::fault {
 
 bool fire(const char* name) noexcept {
+    // relaxed: configuration written before the scenario threads start
     if (!any_enabled.load(std::memory_order_relaxed)) return false;
     const int i = index_of(name);
     if (i < 0) return false;
+    // relaxed: as above
     const std::uint64_t threshold = thresholds[i].load(std::memory_order_relaxed);
     if (threshold == 0 || draw() >= threshold) return false;
+    // relaxed: a count read for the summary after the scenario threads are joined
     fired[i].fetch_add(1, std::memory_order_relaxed);
     if (ends_with(name, "_hang")) {
         for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
@@ -99,16 +104,20 @@ void enable_fault(const std::string& name, double rate) {
     if (i < 0) return;
     const double p = rate > 0 ? rate : table[i].default_rate;
     const std::uint64_t t = p >= 1 ? UINT64_MAX : static_cast<std::uint64_t>(std::ldexp(p, 64));
+    // relaxed: before any scenario thread starts; thread creation publishes it
     thresholds[i].store(t == 0 ? 1 : t, std::memory_order_relaxed);
+    // relaxed: as above
     any_enabled.store(true, std::memory_order_relaxed);
 }
 
 void seed_faults(std::uint64_t seed) {
+    // relaxed: before any scenario thread starts; thread creation publishes it
     base_seed.store(seed, std::memory_order_relaxed);
     next_ordinal.store(0, std::memory_order_relaxed);
 }
 
 void set_fault_stream(std::uint64_t stream) {
+    // relaxed: set before this thread started
     t_state = derive({base_seed.load(std::memory_order_relaxed), 0x57EA, stream});
     t_seeded = true;
 }
@@ -116,6 +125,7 @@ void set_fault_stream(std::uint64_t stream) {
 std::string fault_counts() {
     std::string s;
     for (std::size_t i = 0; i < fault_count; ++i) {
+        // relaxed: read after the scenario threads are joined
         if (thresholds[i].load(std::memory_order_relaxed) == 0) continue;
         if (!s.empty()) s += ", ";
         s += std::string(table[i].name) + "=" +

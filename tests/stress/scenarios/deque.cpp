@@ -76,6 +76,7 @@ void run_deque(context& ctx) {
         }
         std::uint32_t wrong = 0, first = 0;
         for (std::uint32_t i = 0; i < n; ++i) {
+            // relaxed: the threads were joined, which orders every count
             if (taken[i].load(std::memory_order_relaxed) != 1 && wrong++ == 0) first = i;
         }
         ctx.checked(n);

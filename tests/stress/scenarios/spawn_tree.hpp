@@ -94,6 +94,7 @@ public:
         std::uint64_t wrong = 0;
         std::uint32_t first = 0;
         for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+            // relaxed: the pool was destroyed, which joined every worker
             if (runs_[i].load(std::memory_order_relaxed) != 1 && wrong++ == 0) first = i;
         }
         ctx.checked(nodes_.size());

@@ -107,6 +107,7 @@ void context::fail(const std::string& what) {
     std::lock_guard lock(mutex_);
     if (failures_.fetch_add(1) == 0) {
         failure_ = what + " (round " + std::to_string(round_) + ")";
+        // release: pairs with the acquire load in failed()
         failed_.store(true, std::memory_order_release);
     }
 }
@@ -170,6 +171,7 @@ context::thread_role::thread_role(context& ctx, std::string label) : ctx_(ctx), 
     if (id_ == ctx.roles_.size()) ctx.roles_.push_back(std::make_unique<role_slot>());
     role_slot& s = *ctx.roles_[id_];
     s.label = std::move(label);
+    // relaxed: a diagnostic snapshot for the watchdog; it orders nothing
     s.doing.store("started", std::memory_order_relaxed);
     s.live = true;
     t_doing = &s.doing;
@@ -201,6 +203,7 @@ std::string context::describe_all() {
     }
     for (const auto& r : roles_) {
         if (!r->live) continue;
+        // relaxed: a diagnostic snapshot (see note())
         s << "  thread " << r->label << ": " << r->doing.load(std::memory_order_relaxed) << "\n";
     }
     return s.str();

@@ -55,6 +55,8 @@ public:
     bool running() const noexcept;
 
     // Progress: n operations completed; n invariants checked.
+    // relaxed: progress counters, read only as snapshots (the progress line,
+    // the watchdog) or after the scenario's threads are joined
     void done(std::uint64_t n = 1) noexcept { ops_.fetch_add(n, std::memory_order_relaxed); }
     void checked(std::uint64_t n = 1) noexcept { checks_.fetch_add(n, std::memory_order_relaxed); }
     // Counts an invariant; records `what` as broken when !ok. Returns ok.
@@ -71,6 +73,7 @@ public:
     }
     // Records a broken invariant (the first one is reported; later ones counted).
     void fail(const std::string& what);
+    // acquire: pairs with the release store in fail(), after failure_ is written
     bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
     std::string failure() const;
     std::uint64_t failures() const noexcept { return failures_.load(); }
@@ -85,6 +88,7 @@ public:
     std::uint64_t items() const noexcept { return items_.load(); }
     std::uint64_t tasks() const noexcept { return tasks_.load(); }
 
+    // relaxed: snapshots of the progress counters (see done())
     std::uint64_t operations() const noexcept { return ops_.load(std::memory_order_relaxed); }
     std::uint64_t checks() const noexcept { return checks_.load(std::memory_order_relaxed); }
     double elapsed() const noexcept;
