@@ -36,8 +36,9 @@ public:
     const std::string& name() const noexcept { return name_; }
     unsigned workers() const noexcept { return opt_.workers; }
     unsigned threads() const noexcept { return opt_.threads; }
-    // 1 normally; smaller under ThreadSanitizer, whose runs are ~10x slower,
-    // so a round stays short enough for the progress line and the watchdog.
+    // The size of a round in percent: 100, or 20 under ThreadSanitizer, whose
+    // runs are several times slower, so that a round stays short next to the
+    // progress line and the watchdog.
     unsigned scale_percent() const noexcept;
     // n scaled by scale_percent(), at least 1.
     std::uint64_t scaled(std::uint64_t n) const noexcept;
