@@ -62,7 +62,9 @@ inline rl::memory_order order(std::memory_order mo) noexcept {
 template <class T>
 class atomic {
 public:
-    // Value-initialized, as std::atomic<T>() is since C++20.
+    // Value-initialized, as std::atomic<T>() is since C++20. Initialization
+    // is relaxed, as std::atomic's: the object is published, if at all, by
+    // whatever hands it to another thread.
     atomic(where w = where::current()) { a_.store(T{}, rl::mo_relaxed, info(w)); }
     atomic(T v, where w = where::current()) { a_.store(v, rl::mo_relaxed, info(w)); }
     atomic(const atomic&) = delete;
@@ -104,8 +106,6 @@ public:
     }
 
 private:
-    template <class>
-    friend struct futex_word;
     rl::atomic<T> a_;
 };
 
@@ -116,8 +116,7 @@ private:
 // waiter either checks after the waker's critical section (and sees the new
 // value) or is already waiting when it notifies: the kernel's guarantee. A
 // waiter nobody wakes stays blocked, and Relacy reports the deadlock.
-template <class T>
-struct futex_word {
+struct futex_queue {
     rl::mutex m;
     rl::condition_variable cv;
 };
@@ -139,6 +138,7 @@ public:
 
     void wait(std::uint32_t expected, where w = where::current()) {
         queue_.m.lock(info(w));
+        // relaxed: the queue's mutex orders it after a waker's store (see above)
         if (load(std::memory_order::relaxed, w) == expected) queue_.cv.wait(queue_.m, info(w));
         queue_.m.unlock(info(w));
     }
@@ -153,7 +153,7 @@ public:
     }
 
 private:
-    futex_word<std::uint32_t> queue_;
+    futex_queue queue_;
 };
 
 template <class T>
