@@ -1,7 +1,8 @@
 // tinyrt::trace::buffer: one track's events, written by one thread.
 //
-// A buffer is an array of `capacity` records allocated when its thread
-// attaches (recorder.hpp) and never grown. record() is the hot path: no
+// A buffer is an array of `capacity` records allocated, and written through
+// once (so that recording never takes a page fault), when its thread
+// attaches (recorder.hpp); it never grows. record() is the hot path: no
 // lock, no allocation, no system call — a relaxed check that the recorder
 // is on, a clock read, six stores and a release store of the count. When
 // the array is full the event is counted in dropped() and discarded, so
