@@ -7,36 +7,42 @@
 // that also serves threads nobody attached is spawn_from(), which takes the
 // recorder the pool was given.
 //
-// Where each call goes (P = the pool's worker loop and task paths, in
-// sched; L = the event loop, in coro) and what it records:
+// Where each call goes (P: sched, runtime/src/sched/pool.cpp unless named;
+// L: coro, runtime/src/coro/loop_core.cpp unless named), and its payload.
+// `rec` is the recorder pointer the pool or loop was given (null: off).
 //
-//   P  worker thread start    a = rec->attach_this_thread(track_kind::worker, i,
-//                                     "worker i", pool_serial)   (keep `a` until the
-//                                     worker thread returns)
-//   P  before running a task  task_begin(task_id, name, line, kind, flow)
-//                                 name/line: the spawn's std::source_location
-//                                 (file_name(), line()) or the user's name;
-//                                 flow: the id its spawn recorded (0: none)
-//   P  after running it       task_end(task_id)  — to_thread jobs pass the flow
-//                                 id the loop's to_thread_back will name
-//   P  spawn, from anywhere   spawn_from(rec, task_id, name, line, kind, flow)
-//                                 on a worker: its track; elsewhere: the calling
-//                                 thread's own "thread N" track
-//   P  a successful steal     steal(task_id, victim_index, flow)
-//   P  before sleeping        park()             after waking: unpark()
-//   P  injection-queue pop    inject_take(task_id)
-//   P  join/wait helping      help_begin(joined_id) ... help_end(joined_id)
-//   L  loop run() start       a = rec->attach_this_thread(track_kind::loop, loop.id(),
-//                                     "loop N")   (keep `a` until run returns)
-//   L  resuming a coroutine   resume(coro_id, name, line)   after it suspends or
-//                                 finishes: suspend(coro_id)
-//   L  timers                 timer_set(timer_id, delay_us), timer_fire(timer_id),
-//                             timer_cancel(timer_id)
-//   L  fds                    fd_wait(fd) on registration, fd_ready(fd) on readiness
-//   L  post()                 post_from(rec, flow) on the posting thread;
-//                             post_run(flow) on the loop before running the item
-//   L  to_thread              to_thread_out(job_id, flow) before the spawn;
-//                             to_thread_back(job_id, flow) when the result is resumed
+//   P  sched_core::worker_main, first line:
+//        auto a = rec ? rec->attach_this_thread(track_kind::worker, w.index,
+//                           "worker " + std::to_string(w.index), pool_serial)
+//                     : thread_attachment{};      // lives until the worker returns
+//   P  around running a task (run_task):
+//        task_begin(task_id, name, line, kind, flow) ... task_end(task_id)
+//        name/line: the std::source_location captured at spawn (file_name(),
+//        line()) or the user's name; kind: spawn, fork_join or to_thread;
+//        flow: what the spawn recorded. A to_thread job's task_end passes the
+//        flow id that the loop's to_thread_back will name.
+//   P  the spawn paths (pool::spawn, task_group::spawn, inject):
+//        spawn_from(rec, task_id, name, line, kind, flow)  — on a worker its
+//        track, on any other thread that thread's own "thread N" track
+//   P  steal_round, on success:       steal(task_id, victim_index, flow)
+//   P  park, around the sleep:        park() ... unpark()
+//   P  take_injected / take_from_outside, on success:  inject_take(task_id)
+//   P  join_wait (sched/join.cpp), around helping:
+//        help_begin(joined_id) ... help_end(joined_id)
+//   L  run_until_done, first line:
+//        auto a = rec ? rec->attach_this_thread(track_kind::loop, id,
+//                           "loop " + std::to_string(id)) : thread_attachment{};
+//   L  run_ready_batch, around each resume:
+//        resume(coro_id, name, line) ... suspend(coro_id)
+//   L  add_timer: timer_set(timer_id, delay_us); fire_timers: timer_fire(timer_id);
+//      cancel_timer: timer_cancel(timer_id)
+//   L  the wait_ready registration (coro/io_wait.cpp): fd_wait(fd);
+//      wait_for_events, per ready fd: fd_ready(fd)
+//   L  post: post_from(rec, flow) on the posting thread;
+//      drain_posted, before running each item: post_run(flow)
+//   L  to_thread's await_suspend (coro/to_thread.hpp), before the spawn:
+//        to_thread_out(job_id, flow); when the result resumes the awaiter:
+//        to_thread_back(job_id, back_flow)
 //
 // Flow ids: one namespace per recorder. A start (spawn, to_thread_out,
 // post_from, task_end with a flow) pairs with the next end of the same id
