@@ -1,7 +1,7 @@
 // The HTML view in a real browser: writes the synthetic run's page, loads it
 // in headless Chromium (--dump-dom: the DOM after the page's script ran) and
 // checks that the script drew one lane per track and indexed every task of
-// the run by name.
+// the run by name; then that a run with no events still draws.
 //
 //   tinyrt_trace_browser_check                 the check; exit 0 pass, 1 fail,
 //                                              77 no chromium (CTest: skipped)
@@ -159,6 +159,16 @@ int main(int argc, char** argv) {
     check(body_attr(dom, "data-parks") == "1", "one park counted in the summary");
     check(body_attr(dom, "data-dropped") == "0", "no events dropped");
     std::printf("draw time in chromium: %s ms\n", body_attr(dom, "data-draw-ms").c_str());
+
+    // A recorder that saw nothing still makes a page that draws (no lanes).
+    {
+        tinyrt::trace::recorder empty;
+        const std::string empty_page = dir.file("empty.html");
+        check(empty.write_html(empty_page), "an empty run's page written");
+        const std::string empty_dom = dump_dom(chromium, empty_page, dir.file("profile"));
+        check(body_attr(empty_dom, "data-drawn") == "1", "an empty run's page draws");
+        check(body_attr(empty_dom, "data-lanes") == "0", "an empty run has no lanes");
+    }
     if (failures != 0) {
         std::printf("--- DOM ---\n%s\n", dom.c_str());
         return 1;
