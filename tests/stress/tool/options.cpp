@@ -16,7 +16,7 @@ bool parse_u64(const std::string& s, std::uint64_t& out) {
     if (s.empty() || s[0] == '-' || s[0] == '+') return false;
     errno = 0;
     char* end = nullptr;
-    const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+    const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
     if (errno != 0 || end == s.c_str() || *end != '\0') return false;
     out = v;
     return true;
