@@ -8,6 +8,14 @@
 
 namespace tinyrt::detail {
 
+// On the pool's side: the ticket (DESIGN.md, "What a waiting worker may
+// run", rule 2).
+void sched_core::submit_from_outside(detail::task_block* b) noexcept {
+    external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
+    from_outside_.push(b, "tinyrt::task_group::spawn");
+    idle_.notify_one();
+}
+
 void outside_list::push(task_block* b, group_state& g, sched_core& pool) noexcept {
     g.other_spawned();
     outside_child* c = outside_child::of(b);

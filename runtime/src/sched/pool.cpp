@@ -94,15 +94,6 @@ guest_scope::~guest_scope() {
     });
 }
 
-pool_stats sched_core::stats() const {
-    pool_stats s;
-    s.workers.reserve(workers_.size());
-    for (const auto& w : workers_) s.workers.push_back(w->counters.snapshot());
-    // a counter; no data is published through it
-    s.external_spawns = external_spawns_.load(detail::relaxed);
-    return s;
-}
-
 void sched_core::inject(detail::task_block* b) {
     // test-only fault: the task is lost
     if (TINYRT_FAULT("pool_drop")) return;
@@ -110,38 +101,8 @@ void sched_core::inject(detail::task_block* b) {
     enqueue_injected(b);
 }
 
-void sched_core::submit_injected(detail::task_block* b) {
-    detail::worker* w = detail::tls_worker;
-    if (w != nullptr && w->owner == this) {
-        w->counters.tasks_spawned.add();
-        publish_local(*w);  // it is about to block (local_queue.hpp, step 4)
-        enqueue_injected(b);
-    } else {
-        inject(b);
-    }
-}
-
-void sched_core::submit_from_outside(detail::task_block* b) noexcept {
-    external_spawns_.fetch_add(1, detail::relaxed);  // statistics only
-    from_outside_.push(b, "tinyrt::task_group::spawn");
-    idle_.notify_one();
-}
-
 detail::task_block* sched_core::take_from_outside() noexcept {
     return from_outside_.try_pop();
-}
-
-bool sched_core::begin_loop_wait(detail::worker& w) {
-    std::lock_guard lock(loop_mutex_);
-    if (w.loop_jobs++ == 0) ++loop_blocked_;
-    if (loop_blocked_ < workers_.size()) return true;
-    if (--w.loop_jobs == 0) --loop_blocked_;
-    return false;
-}
-
-void sched_core::end_loop_wait(detail::worker& w) noexcept {
-    std::lock_guard lock(loop_mutex_);
-    if (--w.loop_jobs == 0) --loop_blocked_;
 }
 
 void sched_core::enqueue_injected(detail::task_block* b) {

@@ -12,11 +12,9 @@
 #include <atomic>
 #include <climits>
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <new>
 #include <optional>
-#include <stdexcept>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -35,9 +33,10 @@ class join_handle;
 
 namespace detail {
 
-// The part of a spawned task's block that the handle sees.
-template <typename T>
-struct handle_state {
+// The part of a spawned task's block that the handle sees; handle_base is
+// what does not depend on the result type (the claim and the wait, shared by
+// every join_handle<T>).
+struct handle_base {
     static constexpr std::uint32_t waiter_bit = 1;       // a joiner may sleep on `word`
     static constexpr std::uint32_t done_bit = 2;         // result (or error) is stored
     static constexpr std::uint32_t started_bit = 4;      // claimed: someone runs (ran) the closure
@@ -50,10 +49,6 @@ struct handle_state {
     detail::atomic<std::uint32_t> refs{2};
     // Runs the closure of a task already claimed (a guest's join()).
     void (*run_claimed)(task_block*) noexcept = nullptr;
-    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
-#if TINYRT_EXCEPTIONS
-    std::exception_ptr error;
-#endif
 
     bool done() const noexcept {
         return (word.load(acquire) & done_bit) != 0;  // pairs with the acq_rel fetch_or in finish()
@@ -102,6 +97,31 @@ struct handle_state {
         std::uint32_t before = word.fetch_or(done_bit, acq_rel);
         if ((before & waiter_bit) != 0) futex_wake(word, INT_MAX);
     }
+};
+
+// join() until the task is done: runs it inline if nobody has started it,
+// as a guest on a worker of another pool, else waits (DESIGN.md, "What a
+// waiting worker may run", rule 4). Out of line (join.cpp): the same for
+// every result type. `pool` is where the task was spawned.
+void join_wait(handle_base& s, task_block* b, sched_core* pool) noexcept;
+
+#if TINYRT_EXCEPTIONS
+// Prints a detached task's failure to stderr (nobody can receive it).
+void report_detached_failure(const std::exception_ptr& e) noexcept;
+#endif
+
+// The errors of join() and spawn, out of line (join.cpp) so that no caller
+// inlines the construction of the exception: std::logic_error naming the
+// misuse (without exceptions: the message, then abort).
+[[noreturn]] void throw_empty_join();
+[[noreturn]] void throw_shutting_down();
+
+template <typename T>
+struct handle_state : handle_base {
+    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
+#if TINYRT_EXCEPTIONS
+    std::exception_ptr error;
+#endif
 
     // Drops one reference; the last one destroys the state and frees the block.
     void release(task_block* block) noexcept {
@@ -114,18 +134,6 @@ struct handle_state {
         this->~handle_state();
         release_block(block);
     }
-
-#if TINYRT_EXCEPTIONS
-    static void report_detached_failure(const std::exception_ptr& e) noexcept {
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            std::fprintf(stderr, "tinyrt: a detached task failed: %s\n", ex.what());
-        } catch (...) {
-            std::fprintf(stderr, "tinyrt: a detached task failed with a non-standard exception\n");
-        }
-    }
-#endif
 };
 
 // The job a pool.spawn stores in its block (job_layout.hpp): the state at
@@ -238,27 +246,8 @@ public:
     // (through joins or groups) for that child's own ancestors: a waiting
     // worker may run that child on top of the very frame it waits for.
     T join() {
-        if (state_ == nullptr)
-            TINYRT_THROW(std::logic_error(
-                "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
-        if (!state_->done()) {
-            detail::worker* w = detail::tls_worker;
-            if (w != nullptr && state_->unclaimed()) {
-                if (w->owner == pool_) {
-                    // The handle holds a reference, so the count cannot reach
-                    // zero meanwhile; this one is dropped by run().
-                    state_->refs.fetch_add(1, detail::relaxed);
-                    block_->run(block_);  // runs it here unless a worker claimed it first
-                } else {
-                    run_as_guest();  // out of line: the rare case
-                }
-            }
-            if (!state_->done()) {
-                // Own-deque entries older than this call are not ours to run.
-                std::int64_t mark = w != nullptr ? w->queue.logical_bottom() : INT64_MAX;
-                detail::wait_until({&state_->word, &is_done, state_, mark});
-            }
-        }
+        if (state_ == nullptr) detail::throw_empty_join();
+        if (!state_->done()) detail::join_wait(*state_, block_, pool_);
         detail::handle_state<T>* s = std::exchange(state_, nullptr);
         detail::task_block* b = std::exchange(block_, nullptr);
         pool_ = nullptr;
@@ -289,21 +278,6 @@ private:
     friend class detail::sched_core;
     join_handle(detail::task_block* b, detail::handle_state<T>* s, detail::sched_core* p) noexcept
         : block_(b), state_(s), pool_(p) {}
-
-    static bool is_done(const void* s) noexcept {
-        return static_cast<const detail::handle_state<T>*>(s)->done();
-    }
-
-    // join() on a worker of another pool (DESIGN.md, rule 4): runs the task
-    // here, as a guest of its pool, unless a worker claimed it first. The
-    // handle's reference keeps the block alive; the queue entry's is dropped
-    // by whoever dequeues it.
-    [[gnu::noinline]] void run_as_guest() noexcept {
-        if (!state_->claim_as_guest()) return;
-        detail::guest_scope guest{*pool_};  // counted while the queue entry keeps the pool alive
-        state_->mark_registered();
-        state_->run_claimed(block_);
-    }
 
     detail::task_block* block_ = nullptr;
     detail::handle_state<T>* state_ = nullptr;

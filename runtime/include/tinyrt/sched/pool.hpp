@@ -154,10 +154,8 @@ public:
         detail::worker* w = detail::tls_worker;
         if (w != nullptr && w->owner == this) return;
         if (detail::tls_guest == this) return;  // a task of ours: shutdown step 3 waits for it
-        if (stopping_.load(detail::acquire)) {  // pairs with the seq_cst store in ~pool(); a hint
-                                                // for a clear error
-            TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
-        }
+        // pairs with the seq_cst store in ~pool(); a hint for a clear error
+        if (stopping_.load(detail::acquire)) detail::throw_shutting_down();
     }
 
     // Queues the ticket of a task_group child spawned from a thread that is

@@ -32,7 +32,6 @@
 // with a message); seq wraps after 2^40 timers.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -105,8 +104,7 @@ public:
         if (run_.empty() || run_.back().deadline <= deadline) {
             run_.push_back(e);
         } else {
-            heap_.push_back(e);
-            std::push_heap(heap_.begin(), heap_.end(), later);
+            push_heap_entry(e);
         }
         ++live_;
     }
@@ -137,8 +135,7 @@ public:
             if (from_run) {
                 run_.pop_front();
             } else {
-                std::pop_heap(heap_.begin(), heap_.end(), later);
-                heap_.pop_back();
+                pop_heap_front();
             }
             const std::uint32_t slot = static_cast<std::uint32_t>(e.key & slot_mask);
             timer_node* node = slots_[slot];
@@ -174,22 +171,14 @@ private:
     }
     const entry& earliest() const noexcept { return front_is_run() ? run_.front() : heap_.front(); }
 
-    void drop_dead_front() noexcept {
-        while (!run_.empty() || !heap_.empty()) {
-            const bool from_run = front_is_run();
-            const entry e = from_run ? run_.front() : heap_.front();
-            const std::uint32_t slot = static_cast<std::uint32_t>(e.key & slot_mask);
-            if (slots_[slot] != nullptr) return;
-            if (from_run) {
-                run_.pop_front();
-            } else {
-                std::pop_heap(heap_.begin(), heap_.end(), later);
-                heap_.pop_back();
-            }
-            free_slots_.push_back(slot);
-            --dead_;
-        }
-    }
+    // The heap's side, the tombstones and the slot table's growth are out
+    // of line (timer_queue.cpp): the common case, timers set in deadline
+    // order, touches only the run.
+    void push_heap_entry(const entry& e);
+    void pop_heap_front() noexcept;
+    void drop_dead_front() noexcept;
+    std::uint32_t new_slot();
+    void compact() noexcept;
 
     std::uint32_t take_slot(timer_node* node) {
         std::uint32_t slot;
@@ -197,29 +186,11 @@ private:
             slot = free_slots_.back();
             free_slots_.pop_back();
         } else {
-            if (slots_.size() > slot_mask) fatal("more than 16.7 million timers pending at once");
-            slot = static_cast<std::uint32_t>(slots_.size());
-            slots_.push_back(nullptr);
-            // Freed slots go back without allocating (pop is noexcept).
-            free_slots_.reserve(slots_.capacity());
+            slot = new_slot();
         }
         slots_[slot] = node;
         node->slot = slot;
         return slot;
-    }
-
-    // Rebuilds both structures without tombstones (the run stays sorted).
-    void compact() noexcept {
-        auto dead = [this](const entry& e) {
-            const std::uint32_t slot = static_cast<std::uint32_t>(e.key & slot_mask);
-            if (slots_[slot] != nullptr) return false;
-            free_slots_.push_back(slot);
-            return true;
-        };
-        run_.filter([&dead](const entry& e) { return !dead(e); });
-        heap_.erase(std::remove_if(heap_.begin(), heap_.end(), dead), heap_.end());
-        std::make_heap(heap_.begin(), heap_.end(), later);
-        dead_ = 0;
     }
 
     ring<entry> run_;          // sorted by (deadline, seq)

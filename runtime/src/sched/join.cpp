@@ -1,0 +1,63 @@
+// join_handle's wait, the same for every result type: see
+// tinyrt/sched/join_handle.hpp and DESIGN.md, "What a waiting worker may
+// run", rule 4.
+#include <cstdint>
+#include <exception>
+#include <stdexcept>
+
+#include "tinyrt/sched/pool.hpp"
+
+namespace tinyrt::detail {
+
+namespace {
+
+bool is_done(const void* s) noexcept {
+    return static_cast<const handle_base*>(s)->done();
+}
+
+// join() on a worker of another pool: runs the task here, as a guest of its
+// pool, unless a worker claimed it first. The handle's reference keeps the
+// block alive; the queue entry's is dropped by whoever dequeues it.
+void run_as_guest(handle_base& s, task_block* b, sched_core& pool) noexcept {
+    if (!s.claim_as_guest()) return;
+    guest_scope guest{pool};  // counted while the queue entry keeps the pool alive
+    s.mark_registered();
+    s.run_claimed(b);
+}
+
+}  // namespace
+
+void join_wait(handle_base& s, task_block* b, sched_core* pool) noexcept {
+    worker* w = tls_worker;
+    if (w != nullptr && s.unclaimed()) {
+        if (w->owner == pool) {
+            // The handle holds a reference, so the count cannot reach zero
+            // meanwhile; this one is dropped by run().
+            s.refs.fetch_add(1, relaxed);
+            b->run(b);  // runs it here unless a worker claimed it first
+        } else {
+            run_as_guest(s, b, *pool);
+        }
+    }
+    if (s.done()) return;
+    // Own-deque entries older than this call are not ours to run.
+    const std::int64_t mark = w != nullptr ? w->queue.logical_bottom() : INT64_MAX;
+    wait_until({&s.word, &is_done, &s, mark});
+}
+
+#if TINYRT_EXCEPTIONS
+void report_detached_failure(const std::exception_ptr& e) noexcept {
+    report_error("a detached task failed", e);
+}
+#endif
+
+void throw_empty_join() {
+    TINYRT_THROW(std::logic_error(
+        "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
+}
+
+void throw_shutting_down() {
+    TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
+}
+
+}  // namespace tinyrt::detail
