@@ -13,6 +13,29 @@ namespace tinyrt {
 
 namespace {
 constexpr std::uint32_t readable_bit = static_cast<std::uint32_t>(io_interest::readable);
+
+// What a direction's place in a slot holds when no task waits there:
+// nullptr (nothing known), or one of these two marks, told apart from a
+// parked waiter by their addresses.
+//   edge_mark    an edge came while nobody waited; the next wait takes it
+//                and returns at once.
+//   hangup_mark  the direction is finished for good (end of stream: RDHUP or
+//                HUP; HUP for writes): every wait returns at once, so a read
+//                that waits before it tries (tcp_stream's drained hint) still
+//                sees the end of file, which sends no second edge.
+detail::io_waiter edge_mark{nullptr};
+detail::io_waiter hangup_mark{nullptr};
+
+bool is_waiter(const detail::io_waiter* place) noexcept {
+    return place != nullptr && place != &edge_mark && place != &hangup_mark;
+}
+
+// Drops the marks of both directions, keeping parked waiters.
+template <typename Slot>
+void clear_marks(Slot& slot) noexcept {
+    if (!is_waiter(slot.reader)) slot.reader = nullptr;
+    if (!is_waiter(slot.writer)) slot.writer = nullptr;
+}
 }  // namespace
 
 void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
@@ -20,13 +43,36 @@ void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
     const auto fd = static_cast<std::size_t>(w->fd);
     if (fd >= fds_.size()) fds_.resize(fd + 1);
     fd_slot& slot = fds_[fd];
-    detail::io_waiter*& place = (w->interest == readable_bit) ? slot.reader : slot.writer;
-    if (place != nullptr)
+    const bool reads = (w->interest & readable_bit) != 0;
+    detail::io_waiter*& place = reads ? slot.reader : slot.writer;
+    if (is_waiter(place))
         detail::fatal("wait_ready: two tasks wait on the same fd in the same direction");
+    ++stats_.io_waits;
+    // Not parked after all: the wait returns without suspending.
+    auto stay_running = [w] {
+        w->node->hook = nullptr;
+        w->node = nullptr;
+    };
+    if (place == &edge_mark) {
+        place = nullptr;
+        stay_running();
+        return;
+    }
+    const bool owned = (w->interest & detail::io_waiter::owned_fd) != 0;
+    // A raw fd may have been closed and its number reused without forget_fd:
+    // before a raw wait relies on the registration (to sleep, or to trust a
+    // hang-up), rearm() asks the kernel whether it still watches this fd's
+    // current file. An owned fd was forgotten before any close, so its
+    // registration is known good once made.
+    if (!slot.in_epoll || !owned) rearm(w->fd);
+    if (!slot.in_epoll || place == &hangup_mark) {
+        // Not pollable (a closed fd, a regular file), or finished: the
+        // caller's read/write reports it instead of waiting forever.
+        stay_running();
+        return;
+    }
     place = w;
     ++io_waiting_;
-    ++stats_.io_waits;
-    rearm(w->fd);
 }
 
 void detail::loop_core::remove_io_waiter(detail::io_waiter* w) noexcept {
@@ -42,66 +88,73 @@ void detail::loop_core::remove_io_waiter(detail::io_waiter* w) noexcept {
         slot.writer = nullptr;
         removed = true;
     }
-    if (!removed) return;  // the event won: already out of the slot
-    --io_waiting_;
-    rearm(w->fd);
+    if (removed) --io_waiting_;  // else the event won: already out of the slot
 }
 
-// Arms the fd (one-shot) for the interests still waited on, or removes it.
+// Makes sure epoll watches the file that `fd` names now, edge-triggered for
+// both directions, for as long as it stays registered. EPOLL_CTL_ADD is keyed
+// by the (file, fd number) pair, so it tells the cases apart:
+//   succeeds  never registered, or the registration belonged to a file that
+//             was closed (the number was reused): the marks described the
+//             old file and are dropped. The kernel checks readiness as it
+//             adds, so a file that is ready already reports an edge.
+//   EEXIST    this very file is registered: marks and edges are current. (If
+//             the slot did not know it, MOD re-arms it so that readiness
+//             that exists is reported as a new edge.)
+//   fails     not pollable (closed, a regular file): in_epoll ends false.
+// A closed file that is still open elsewhere (dup, fork) keeps its old
+// registration in the kernel; its events reach this slot as spurious
+// wake-ups, which the try-then-wait callers absorb.
 void detail::loop_core::rearm(int fd) noexcept {
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
-    std::uint32_t events = 0;
-    if (slot.reader != nullptr) events |= EPOLLIN | EPOLLRDHUP;
-    if (slot.writer != nullptr) events |= EPOLLOUT;
-    if (events == 0) {
-        if (slot.in_epoll) {
-            ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // ENOENT/EBADF if closed: fine
-            slot.in_epoll = false;
-        }
-        return;
-    }
     epoll_event ev{};
-    ev.events = events | EPOLLONESHOT;
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.u64 = static_cast<std::uint64_t>(fd);
-    if (slot.in_epoll && ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0) return;
-    // First registration, or the kernel dropped it when the fd was closed.
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0) {
+        clear_marks(slot);
         slot.in_epoll = true;
         return;
     }
-    // A bad fd (closed, or not pollable like a regular file): report it as
-    // ready, so the caller's read/write returns the error instead of hanging.
+    if (errno == EEXIST) {
+        if (!slot.in_epoll) ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+        slot.in_epoll = true;
+        return;
+    }
+    clear_marks(slot);
     slot.in_epoll = false;
-    handle_fd_event(fd, EPOLLERR);
 }
 
 void detail::loop_core::handle_fd_event(int fd, std::uint32_t events) {
     if (static_cast<std::size_t>(fd) >= fds_.size()) return;
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
+    if (!slot.in_epoll) return;  // forgotten
     const std::uint32_t failure = EPOLLERR | EPOLLHUP;
-    bool woke = false;
-    if (slot.reader != nullptr && (events & (EPOLLIN | EPOLLRDHUP | failure)) != 0) {
-        wake(std::exchange(slot.reader, nullptr)->node);
-        --io_waiting_;
-        woke = true;
-    }
-    if (slot.writer != nullptr && (events & (EPOLLOUT | failure)) != 0) {
-        wake(std::exchange(slot.writer, nullptr)->node);
-        --io_waiting_;
-        woke = true;
-    }
-    // One-shot disarmed the fd; re-arm for a waiter still there (an event for
-    // the other direction). Not after a failed rearm (would recurse).
-    if (woke && slot.in_epoll && (slot.reader != nullptr || slot.writer != nullptr)) rearm(fd);
+    // A waiter there is made ready and takes the edge; with nobody there the
+    // place remembers it. A hang-up is remembered either way.
+    auto signal = [this](detail::io_waiter*& place, bool hung_up) {
+        if (is_waiter(place)) {  // the woken task takes the edge
+            wake(place->node);
+            --io_waiting_;
+            place = hung_up ? &hangup_mark : nullptr;
+        } else if (place != &hangup_mark) {
+            place = hung_up ? &hangup_mark : &edge_mark;
+        }
+    };
+    if ((events & (EPOLLIN | EPOLLRDHUP | failure)) != 0)
+        signal(slot.reader, (events & (EPOLLRDHUP | EPOLLHUP)) != 0);
+    if ((events & (EPOLLOUT | failure)) != 0) signal(slot.writer, (events & EPOLLHUP) != 0);
 }
 
 void detail::loop_core::forget_fd(int fd) noexcept {
     if (fd < 0 || static_cast<std::size_t>(fd) >= fds_.size()) return;
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
-    if (slot.reader != nullptr || slot.writer != nullptr) {
-        handle_fd_event(fd, EPOLLERR);  // parked tasks wake and see the error
+    // Parked tasks wake; their next read/write reports what became of the fd.
+    for (detail::io_waiter* place : {slot.reader, slot.writer}) {
+        if (!is_waiter(place)) continue;
+        wake(place->node);
+        --io_waiting_;
     }
-    if (slot.in_epoll) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    if (slot.in_epoll) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // EBADF if closed: fine
     slot = fd_slot{};
 }
 

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <string>
 
+#include "tinyrt/coro/io_wait.hpp"
+
 namespace tinyrt::io::detail {
 
 bool parse_ipv4(std::string_view text, std::uint16_t port, sockaddr_in& out) noexcept {
@@ -36,7 +38,12 @@ void prepare_stream_socket(int fd) noexcept {
 
 int new_tcp_socket() noexcept {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    return fd >= 0 ? fd : -errno;
+    if (fd < 0) return -errno;
+    // The number may have been some raw fd's, closed without forget_fd: drop
+    // what the loop remembers of it, as the owned waits rely on (io_wait.hpp).
+    // No system call unless the loop had registered that number.
+    tinyrt::forget_fd(fd);
+    return fd;
 }
 
 }  // namespace tinyrt::io::detail

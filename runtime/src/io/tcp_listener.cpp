@@ -35,7 +35,10 @@ tcp_listener tcp_listener::bind(std::string_view ipv4, std::uint16_t port, int b
 task<tcp_stream> tcp_listener::accept() {
     for (;;) {
         int fd = ::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd >= 0) co_return tcp_stream(unique_fd(fd));
+        if (fd >= 0) {
+            tinyrt::forget_fd(fd);  // see new_tcp_socket
+            co_return tcp_stream(unique_fd(fd));
+        }
         int err = errno;
         switch (err) {
             case EINTR:
@@ -46,7 +49,7 @@ task<tcp_stream> tcp_listener::accept() {
 #if EWOULDBLOCK != EAGAIN
             case EWOULDBLOCK:
 #endif
-                co_await wait_ready(fd_.get(), io_interest::readable);
+                co_await tinyrt::detail::wait_owned_ready(fd_.get(), io_interest::readable);
                 continue;
             default:
                 raise_system_error(err, "accept");

@@ -2,7 +2,7 @@
 // wait":
 //   1. make the system call on the non-blocking socket;
 //   2. success or a real error: done (a real error raises);
-//   3. EAGAIN: co_await wait_ready(fd, interest) — the loop parks this
+//   3. EAGAIN: co_await wait_ready(fd, interest) (the owned variant) — the loop parks this
 //      coroutine in epoll and runs others — then go to 1.
 // Trying first saves an epoll round trip whenever data is already there,
 // which is the common case under load. One exception: after a short read
@@ -40,7 +40,7 @@ task<tcp_stream> tcp_stream::connect(std::string_view ipv4, std::uint16_t port) 
     int err = 0;
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) err = errno;
     if (err == EINPROGRESS || err == EINTR) {
-        co_await wait_ready(fd, io_interest::writable);
+        co_await tinyrt::detail::wait_owned_ready(fd, io_interest::writable);
         socklen_t len = sizeof err;
         if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     }
@@ -53,10 +53,10 @@ task<std::size_t> tcp_stream::read_some(std::span<char> buffer) {
     // The last read came back short, so the kernel's buffer was empty then:
     // a recv now would most likely only say EAGAIN. Wait first instead and
     // save that system call (one in three per request/response round trip).
-    // Waiting is still correct if bytes did arrive meanwhile: the loop arms
-    // epoll level-triggered, so readiness that already exists is reported
-    // at once.
-    if (drained_) co_await wait_ready(fd_.get(), io_interest::readable);
+    // Waiting is still correct if bytes did arrive meanwhile: their edge is
+    // remembered by the loop (or wakes the wait), and an end of stream
+    // makes every wait return at once.
+    if (drained_) co_await tinyrt::detail::wait_owned_ready(fd_.get(), io_interest::readable);
     for (;;) {
         ssize_t n = ::recv(fd_.get(), buffer.data(), buffer.size(), 0);
         if (n >= 0) {
@@ -66,7 +66,7 @@ task<std::size_t> tcp_stream::read_some(std::span<char> buffer) {
         int err = errno;
         if (err == EINTR) continue;
         if (err != EAGAIN && err != EWOULDBLOCK) raise_system_error(err, "read");
-        co_await wait_ready(fd_.get(), io_interest::readable);
+        co_await tinyrt::detail::wait_owned_ready(fd_.get(), io_interest::readable);
     }
 }
 
@@ -92,7 +92,7 @@ task<void> tcp_stream::write_all(std::span<const char> bytes) {
         int err = errno;
         if (err == EINTR) continue;
         if (err != EAGAIN && err != EWOULDBLOCK) raise_system_error(err, "write");
-        co_await wait_ready(fd_.get(), io_interest::writable);
+        co_await tinyrt::detail::wait_owned_ready(fd_.get(), io_interest::writable);
     }
 }
 
