@@ -191,7 +191,6 @@ task_node* loop_core::spawn(promise_base* promise, completion_listener* listener
 }
 
 void loop_core::schedule(task_node* node) noexcept {
-    ++ready_count_;
     node->next = nullptr;
     if (ready_tail_ != nullptr) {
         ready_tail_->next = node;
@@ -275,8 +274,6 @@ void loop_core::fire_timers() {
 void loop_core::run_ready_batch() {
     task_node* batch = ready_head_;
     ready_head_ = ready_tail_ = nullptr;
-    ready_count_ = 0;
-    probe_.set(loop_activity::running);
     while (batch != nullptr) {
         task_node* node = batch;
         batch = node->next;
@@ -292,18 +289,30 @@ void loop_core::run_ready_batch() {
         node->resume_point.resume();
         current_ = nullptr;
     }
-    probe_.set(loop_activity::polling);
+}
+
+void loop_core::mirror_probe() noexcept {
+    // The ready queue keeps no count (schedule() stays two pointer writes):
+    // count it here, up to loop_probe::ready_cap.
+    std::size_t ready = 0;
+    for (task_node* n = ready_head_; n != nullptr && ready < loop_probe::ready_cap; n = n->next)
+        ++ready;
+    probe_.mirror(ready, timers_.size(), io_waiting_, external_waits_, stats_.tasks_run);
 }
 
 void loop_core::step() {
     drain_posted();
     if (!timers_.empty()) fire_timers();
-    probe_.mirror(ready_count_, timers_.size(), io_waiting_, external_waits_, stats_.tasks_run);
+    // The report's counts: every 64th step while the loop runs, and always
+    // before it sleeps (wait_for_events), so a parked loop's are exact.
+    if ((++probe_steps_ & 63) == 0) mirror_probe();
     if (ready_head_ != nullptr) {
         // Tasks are ready: poll fds only if someone waits on one (a system
         // call), never just to schedule.
         if (io_waiting_ > 0) wait_for_events(false);
+        probe_.set(loop_activity::running);
         run_ready_batch();
+        probe_.set(loop_activity::polling);
         return;
     }
     // A hint only: a post racing with this load is caught by the wake-up
@@ -334,7 +343,10 @@ void loop_core::wait_for_events(bool may_block) {
         if (!wakeup_.prepare_sleep()) return;
     }
     epoll_event events[64];
-    if (may_block) probe_.set(loop_activity::parked);
+    if (may_block) {
+        mirror_probe();
+        probe_.set(loop_activity::parked);
+    }
     int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
     if (may_block) {
         probe_.set(loop_activity::polling);
@@ -369,7 +381,7 @@ void loop_core::run_until_done(task_node* main) {
     while (live_head_ != nullptr) step();
     drain_posted();
     shutting_down_ = false;
-    probe_.mirror(ready_count_, timers_.size(), io_waiting_, external_waits_, stats_.tasks_run);
+    mirror_probe();
     probe_.set(loop_activity::stopped);
     tls_running_loop = nullptr;
     tls_running_loop_id = 0;

@@ -177,6 +177,7 @@ private:
     void destroy_cancelled(task_node* node) noexcept;
     void push_and_wake(posted_work* work) noexcept;
     void cancel_all_live() noexcept;
+    void mirror_probe() noexcept;  // copies the counts into probe_
 
     task_node* ready_head_ = nullptr;
     task_node* ready_tail_ = nullptr;
@@ -191,8 +192,8 @@ private:
     int wake_fd_ = -1;
     bool shutting_down_ = false;  // main has finished: every park is cancelled
     loop_stats stats_;
-    std::size_t ready_count_ = 0;  // tasks in the ready queue, for probe_
-    loop_probe probe_;             // what the loop does, for other threads (loop_probe.hpp)
+    std::uint32_t probe_steps_ = 0;  // steps since start, modulo 2^32: when to mirror
+    loop_probe probe_;               // what the loop does, for other threads (loop_probe.hpp)
 
     // Touched by other threads (see the wake-up protocol above): the posted
     // queue and the loop's sleeping and wake-pending flags. no_unique_address

@@ -3,9 +3,9 @@
 //
 // One writer, the loop thread; no decision of the loop depends on any of
 // it. The state changes at its transitions (a relaxed store each); the
-// counts are copied once per step, after the timers fired and before the
-// loop runs its batch or sleeps, so a parked loop's counts are exact and a
-// running loop's are at most one step old.
+// counts are copied every 64th step, after the timers fired and before the
+// loop runs its batch, and always before it sleeps, so a parked loop's
+// counts are exact and a running loop's are at most 64 steps old.
 //
 // States and transitions:
 //   stopped  not inside run(): before the first run, between runs, after
@@ -27,6 +27,9 @@ namespace tinyrt::detail {
 enum class loop_activity : std::uint32_t { stopped, polling, running, parked };
 
 struct loop_probe {
+    // The ready queue is counted up to this many (a report shows "at least").
+    static constexpr std::size_t ready_cap = 4096;
+
     // Loop thread only.
     void set(loop_activity a) noexcept {
         // A report for other threads; nothing is published through it.
