@@ -1,9 +1,10 @@
 #include "tinyrt/sync/ticket_lock.hpp"
 
-#include <climits>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <climits>
 
 #include "tinyrt/detail/backoff.hpp"
 
@@ -16,15 +17,16 @@ namespace {
 // waiters share one futex word (serving_) while each unlock wakes only the
 // slot it means to. detail/futex.hpp has the plain pair; these two live here,
 // next to their only user.
-void futex_wait_bitset(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::uint32_t mask) noexcept {
+void futex_wait_bitset(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+                       std::uint32_t mask) noexcept {
     // EAGAIN (the word changed) and EINTR both mean "re-check", as for futex_wait.
-    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
-              nullptr, nullptr, mask);
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word),
+              FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, nullptr, nullptr, mask);
 }
 
 void futex_wake_bitset(std::atomic<std::uint32_t>& word, std::uint32_t mask) noexcept {
-    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG, INT_MAX,
-              nullptr, nullptr, mask);
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word),
+              FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG, INT_MAX, nullptr, nullptr, mask);
 }
 
 // Checks the next in line makes, one PAUSE apart, before it goes to sleep: the
@@ -39,7 +41,8 @@ void ticket_lock::lock_slow(std::uint32_t ticket) noexcept {
     int checks = 0;
     const std::uint32_t flag = flag_of(ticket);
     for (;;) {
-        std::uint32_t seen = serving_.load(detail::acquire);  // pairs with the release CAS in unlock()
+        std::uint32_t seen =
+            serving_.load(detail::acquire);  // pairs with the release CAS in unlock()
         const std::uint32_t distance = (ticket - seen) & ticket_mask;
         if (distance == 0) return;
         // Step 2: near the front, spin for a few microseconds.
@@ -48,15 +51,17 @@ void ticket_lock::lock_slow(std::uint32_t ticket) noexcept {
             detail::cpu_relax();
             continue;
         }
-        if (distance == awake_distance && !wait.spun_out()) {
+        // Then (or at distance 2) with exponential backoff for a few more.
+        if (distance <= 2 && !wait.spun_out()) {
             wait.pause();
             continue;
         }
         // Step 3: raise our slot's flag, then sleep while the word still says
         // exactly what we saw.
         if ((seen & flag) == 0) {
-            if (!serving_.compare_exchange_weak(seen, seen | flag, detail::relaxed,  // one word: the kernel re-checks it
-                                                detail::relaxed))  // the word moved on: look again
+            if (!serving_.compare_exchange_weak(
+                    seen, seen | flag, detail::relaxed,  // one word: the kernel re-checks it
+                    detail::relaxed))                    // the word moved on: look again
                 continue;
             seen |= flag;
         }

@@ -4,8 +4,9 @@
 // Algorithm: the ticket lock of Mellor-Crummey & Scott, "Algorithms for
 // Scalable Synchronization on Shared-Memory Multiprocessors" (ACM TOCS 1991,
 // section 2.2), with their proportional backoff taken one step further: only
-// the two threads nearest the front spin, briefly; every other waiter sleeps
-// in the kernel and is woken when its turn comes near.
+// the threads nearest the front spin, briefly; every other waiter sleeps in
+// the kernel and is woken when it becomes next in line, so that it is
+// already running when the lock is handed to it.
 //
 //   next_     the next ticket to hand out (fetch_add; only the low 24 bits count)
 //   serving_  one 32-bit word, the futex word too:
@@ -16,15 +17,16 @@
 //
 // lock():   1. ticket = next_.fetch_add(1). serving == ticket: ours.
 //           2. distance 1: watch serving_ closely (one PAUSE per check) for a
-//              few microseconds. distance 2: spin with exponential backoff
-//              for a few microseconds.
+//              few microseconds, then with exponential backoff for a few
+//              more. distance 2: spin with exponential backoff for a few
+//              microseconds.
 //           3. Spun out, or distance >= 3: CAS our slot's flag into serving_,
 //              then futex_wait(serving_, the value we wrote, bitset = our
 //              slot): the kernel sleeps only if the word is still exactly that
 //              value. Woken (or the word changed): go to 2 with a fresh budget.
 // unlock(): 1. One CAS: serving + 1, and clear the flags of two slots: the new
-//              owner's, and the one whose ticket just came within reach
-//              (serving + 1 + awake_distance).
+//              owner's, and the next in line's (serving + 1 + awake_distance),
+//              which then spins on another core while the new owner works.
 //           2. If either flag was set: one futex_wake(serving_, all, bitset =
 //              those slots).
 //
@@ -34,8 +36,10 @@
 // (measured: over 15 us at 4 threads on 2 cores). Yielding is no cure on
 // Linux's EEVDF scheduler, where each sched_yield pushes the yielder a time
 // slice further back (see detail/backoff.hpp). Sleeping threads leave the
-// cores to the owner and to the next in line, and the wake-up of the thread
-// two places back overlaps the critical section in between.
+// cores to the owner and to the next in line, and the wake-up of the next in
+// line overlaps the critical section ahead of it. Waking it only when it is
+// already the owner would put the kernel's whole wake-up latency (several
+// microseconds with more threads than cores) into every hand-off.
 //
 // FIFO: the lock is granted in ticket order, because serving only ever goes up
 // by one and only the thread holding ticket `serving` may enter.
@@ -49,8 +53,8 @@
 //     and that unlock wakes every sleeper of the slot (who re-check, and set
 //     the flag again if they still have to wait).
 //   - The unlock that makes ticket t the owner checks exactly slot t % 8,
-//     finds the flag and wakes it. (So does the one that brings t within
-//     awake_distance, to let it start spinning early.)
+//     finds the flag and wakes it. (So does the one that makes t next in
+//     line, to let it start spinning early.)
 // Safe to destroy right after the last unlock(): after the CAS that hands the
 // lock over, unlock() touches the word only through the wake system call,
 // which tolerates a word that is gone (as glibc's mutex does); no user-space
@@ -75,8 +79,10 @@ public:
     // order. Not recursive: locking twice from one thread deadlocks.
     void lock() noexcept {
         const std::uint32_t ticket =
-            next_.fetch_add(1, detail::relaxed) & ticket_mask;  // only the order matters; data comes via serving_
-        if ((serving_.load(detail::acquire) & ticket_mask) == ticket) return;  // pairs with the release CAS in unlock()
+            next_.fetch_add(1, detail::relaxed) &
+            ticket_mask;  // only the order matters; data comes via serving_
+        if ((serving_.load(detail::acquire) & ticket_mask) == ticket)
+            return;  // pairs with the release CAS in unlock()
         lock_slow(ticket);
     }
 
@@ -100,8 +106,9 @@ public:
             const std::uint32_t serving = ((seen & ticket_mask) + 1) & ticket_mask;
             woken = seen & (flag_of(serving) | flag_of(serving + awake_distance));
             const std::uint32_t next_word = serving | (seen & ~ticket_mask & ~woken);
-            if (serving_.compare_exchange_weak(seen, next_word, detail::release,  // pairs with the acquire loads in lock()
-                                               detail::relaxed))  // a sleeper set a flag: retry with its value
+            if (serving_.compare_exchange_weak(
+                    seen, next_word, detail::release,  // pairs with the acquire loads in lock()
+                    detail::relaxed))                  // a sleeper set a flag: retry with its value
                 break;
         }
         if (woken != 0) wake(woken);
@@ -119,11 +126,11 @@ private:
     static constexpr std::uint32_t ticket_bits = 24;
     static constexpr std::uint32_t ticket_mask = (1u << ticket_bits) - 1;
     static constexpr std::uint32_t slot_count = 32 - ticket_bits;  // 8 sleep flags
-    // The thread this far back is woken early, to spin. 2, not 1: the thread
-    // that becomes next in line is then already running (or runnable) when
-    // its turn comes, so the kernel's wake-up latency overlaps the critical
+    // The thread this far behind the new owner is woken with it, to spin:
+    // the next in line. It is then already running (or runnable) when its
+    // turn comes, so the kernel's wake-up latency overlaps the critical
     // section ahead of it instead of adding to each hand-off.
-    static constexpr std::uint32_t awake_distance = 2;
+    static constexpr std::uint32_t awake_distance = 1;
 
     // The sleep flag of a ticket's slot, as a bit of serving_.
     static constexpr std::uint32_t flag_of(std::uint32_t ticket) noexcept {
