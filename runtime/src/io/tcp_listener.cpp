@@ -35,10 +35,7 @@ tcp_listener tcp_listener::bind(std::string_view ipv4, std::uint16_t port, int b
 task<tcp_stream> tcp_listener::accept() {
     for (;;) {
         int fd = ::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd >= 0) {
-            tinyrt::forget_fd(fd);  // see new_tcp_socket
-            co_return tcp_stream(unique_fd(fd));
-        }
+        if (fd >= 0) co_return tcp_stream(unique_fd(fd));
         int err = errno;
         switch (err) {
             case EINTR:

@@ -23,7 +23,13 @@
 namespace tinyrt::io {
 
 tcp_stream::tcp_stream(unique_fd fd) noexcept : fd_(std::move(fd)) {
-    if (fd_) detail::prepare_stream_socket(fd_.get());
+    if (!fd_) return;
+    detail::prepare_stream_socket(fd_.get());
+    // The stream's waits skip the loop's fd-reuse check (they are owned), so
+    // drop whatever the loop remembers of this number from a raw fd closed
+    // without forget_fd. No system call unless the loop had registered the
+    // number (also after connect's own wait: the next wait registers again).
+    tinyrt::forget_fd(fd_.get());
 }
 
 task<tcp_stream> tcp_stream::connect(std::string_view ipv4, std::uint16_t port) {
