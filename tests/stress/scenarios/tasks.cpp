@@ -189,7 +189,14 @@ tinyrt::task<std::uint64_t> exec(run_state& s, std::uint32_t i) {
             s.sleeping_until[i] = until;
             co_await tinyrt::sleep_until(until);
             s.sleeping_until[i] = {};
-            if (n.fails) throw node_error(i);
+            if (n.fails) {
+                // One more await first: a cancel that came while this task
+                // was already woken (a gather or when_any giving up on it)
+                // ends it here, quietly, rather than in an error nobody
+                // awaits any more, which the loop would report.
+                co_await tinyrt::sleep_for(std::chrono::microseconds(0));
+                throw node_error(i);
+            }
             break;
         }
         case kind::gather: {
