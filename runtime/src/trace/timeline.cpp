@@ -41,7 +41,8 @@ public:
                 // A source location: the file's base name and the line.
                 if (auto slash = text.find_last_of('/'); slash != std::string::npos)
                     text.erase(0, slash + 1);
-                text += ":" + std::to_string(line);
+                text += ':';
+                text += std::to_string(line);
             }
             it->second = static_cast<std::uint32_t>(names_.size());
             names_.push_back(std::move(text));
