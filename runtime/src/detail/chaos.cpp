@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/cpu.hpp"
 
@@ -85,11 +86,11 @@ thread_local thread_state state;
 
 void reseed(std::uint32_t epoch) noexcept {
     // relaxed: only uniqueness matters for an index
-    if (state.epoch == 0) state.index = next_thread_index.fetch_add(1, std::memory_order_relaxed);
+    if (state.epoch == 0) state.index = next_thread_index.fetch_add(1, relaxed);
     state.epoch = epoch;
     // relaxed: pairs with nothing; a seed read together with a newer epoch is
     // at worst reread at the next point
-    const std::uint64_t s = global_seed.load(std::memory_order_relaxed);
+    const std::uint64_t s = global_seed.load(relaxed);
     state.rng = splitmix64(s ^ splitmix64(state.index + 1)) | 1;  // xorshift needs non-zero
     state.draw_level();
 }
@@ -107,14 +108,14 @@ void sleep_briefly(std::uint64_t r) noexcept {
 
 void seed(std::uint64_t s) noexcept {
     // relaxed: nothing is published with the seed (see global_seed)
-    global_seed.store(s, std::memory_order_relaxed);
+    global_seed.store(s, relaxed);
     // relaxed: see global_seed
-    global_epoch.fetch_add(1, std::memory_order_relaxed);
+    global_epoch.fetch_add(1, relaxed);
 }
 
 void point() noexcept {
     // relaxed: see global_seed
-    const std::uint32_t epoch = global_epoch.load(std::memory_order_relaxed);
+    const std::uint32_t epoch = global_epoch.load(relaxed);
     if (state.epoch != epoch) reseed(epoch);
     if (--state.until_change == 0) state.draw_level();  // a PCT change point
     const std::uint64_t r = state.next();
