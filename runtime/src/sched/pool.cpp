@@ -189,7 +189,7 @@ detail::task_block* sched_core::search(detail::worker& w, bool counted) noexcept
 
 sched_core::park_result sched_core::park(detail::worker& w) {
     const unsigned before = idle_.announce(w.index);  // park step 1
-    detail::asymmetric_heavy_fence();                 // step 2
+    idle_.park_fence();                               // step 2
     // Shutdown step 3 reads the guests before the queues: a guest's spawns
     // are queued before it leaves, so "no guest" here means they are seen.
     const bool no_guests = guests_.load(detail::seq_cst) == 0;

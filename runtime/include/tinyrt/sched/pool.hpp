@@ -261,7 +261,7 @@ private:
 
     // Notify protocol steps b-e (parking.hpp) after work became public.
     void made_public() noexcept {
-        detail::asymmetric_light_fence();  // step b: pairs with the heavy fence in park()
+        idle_.publish_fence();  // step b: pairs with park_fence() in park()
         idle_.notify_one();
     }
 
