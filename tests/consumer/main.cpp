@@ -1,5 +1,6 @@
 // README's "Use it in your program": tests/consumer builds and runs this
 // program the four ways (find_package, add_subdirectory, FetchContent, pkg-config).
+// [example: consumer]
 #include <tinyrt/tinyrt.hpp>
 
 #include <cstdio>
@@ -24,3 +25,4 @@ int main() {
     std::printf("tinyrt %s: %d %d %d\n", tinyrt::version().string.data(), squares[2], total, a);
     return squares[2] == 9 && total == 6 && a == 42 ? 0 : 1;
 }
+// [end example]

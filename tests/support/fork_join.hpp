@@ -8,6 +8,7 @@
 
 namespace test_support {
 
+// [example: fib]
 inline int fib(tinyrt::pool& p, int n) {
     if (n < 2) return n;
     int a = 0;
@@ -17,6 +18,7 @@ inline int fib(tinyrt::pool& p, int n) {
     g.wait();  // runs children while waiting
     return a + b;
 }
+// [end example]
 
 // The same recursion without tasks: the expected value, and the baseline.
 inline int fib_plain(int n) { return n < 2 ? n : fib_plain(n - 1) + fib_plain(n - 2); }

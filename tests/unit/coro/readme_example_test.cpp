@@ -7,9 +7,9 @@
 #include "tinyrt/tinyrt.hpp"
 
 namespace readme {
+// [example: coro]
 using namespace std::chrono_literals;
 
-// --- README example begins ---
 tinyrt::task<int> g(int n) {          // lazy: g(1) runs nothing yet
     co_await tinyrt::sleep_for(1ms);  // asyncio.sleep
     co_return n + 1;
@@ -30,7 +30,7 @@ tinyrt::task<int> f(tinyrt::pool& pool) {
     }
     co_return a + x + y + v[0] + z;
 }
-// --- README example ends ---
+// [end example]
 
 }  // namespace readme
 

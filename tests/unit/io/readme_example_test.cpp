@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// --- README example begins ---
+// [example: io]
 // An echo server: one coroutine per connection.
 tinyrt::task<void> echo(tinyrt::io::tcp_stream s) {
     char buf[8192];
@@ -40,7 +40,7 @@ tinyrt::task<std::string> hello(tinyrt::pool& disk, std::string path) {
     co_return std::string(reply, 5);
 }
 // int main() { tinyrt::pool disk{{.workers = 1}}; tinyrt::run(hello(disk, "reply.txt")); }
-// --- README example ends ---
+// [end example]
 
 }  // namespace
 

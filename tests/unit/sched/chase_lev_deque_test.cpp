@@ -1,5 +1,6 @@
 // The deque climbs the ladder: smoke, growth, one owner with thieves, the
-// one-item race. The million-item run is in tests/stress/sched_deque_stress.cpp.
+// one-item race. The long runs are tinyrt-stress's deque scenario
+// (tests/stress/scenarios/deque.cpp).
 #include "tinyrt/sched/detail/chase_lev_deque.hpp"
 
 #include <doctest/doctest.h>

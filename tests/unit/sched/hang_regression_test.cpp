@@ -25,9 +25,9 @@
 using test_support::within_limit;
 
 TEST_CASE("hang: a pool.spawn child of a task that blocks outside tinyrt is not hidden") {
-    // Finding 3 (hidden.cpp). Both workers busy, so the old scheduler kept
-    // A's child in A's private buffer; A then blocks on a std::latch that
-    // only the child counts down, and the other worker goes idle and parks.
+    // Both workers busy: a scheduler that kept A's pool.spawn child in A's
+    // private buffer would hang here, since A then blocks on a std::latch
+    // that only the child counts down, and the other worker parks.
     within_limit("private child behind a std::latch", [] {
         tinyrt::pool p{{.workers = 2}};
         std::atomic<int> running{0};
@@ -76,9 +76,9 @@ TEST_CASE("spawning into a task_group from outside a pool that is shutting down 
 }
 
 TEST_CASE("hang: a waiter does not run a spawned task that joins the waiter's own task") {
-    // Finding 1 (mapjoin.cpp). a runs a map and waits for its chunks; b,
-    // queued behind it, joins a. The old waiter took b and ran it on top of
-    // a's frame: b waited for a, a for b.
+    // a runs a map and waits for its chunks; b, queued behind it, joins a.
+    // A waiter that took b and ran it on top of a's frame would hang: b
+    // waits for a, a for b.
     within_limit("map in a, b joins a", [] {
         for (int round = 0; round < 20; ++round) {
             CAPTURE(round);
@@ -101,8 +101,8 @@ TEST_CASE("hang: a waiter does not run a spawned task that joins the waiter's ow
 }
 
 TEST_CASE("hang: X joins Z while Y joins X (2 workers)") {
-    // Finding 1, second form (helpcycle.cpp): while X waited for Z, X's
-    // worker took Y, which joins X, and ran it on top of X.
+    // The same cycle through a third task: a waiter of X (waiting for Z)
+    // that took Y, which joins X, and ran it on top of X would hang.
     within_limit("X joins Z, Y joins X", [] {
         for (int round = 0; round < 20; ++round) {
             CAPTURE(round);
@@ -136,9 +136,9 @@ TEST_CASE("hang: X joins Z while Y joins X (2 workers)") {
 }
 
 TEST_CASE("hang: 40 injected tasks each joining a later injected task (1 worker)") {
-    // Finding 2 (helpdepth.cpp): A_i joins B_i, all A before all B in the
-    // injection queue. The old waiter nested A_1..A_32 on one stack and at
-    // the depth limit slept with B_32 queued. Now A_i runs B_i inline.
+    // A_i joins B_i, all A before all B in the injection queue. A waiter
+    // that nested A_1..A_32 on one stack would sleep at the depth limit
+    // with B_32 queued; A_i runs B_i inline instead (rule 4).
     within_limit("A_i joins B_i, 1 worker", [] {
         tinyrt::pool p{{.workers = 1}};
         constexpr int n = 40;
@@ -160,12 +160,12 @@ TEST_CASE("hang: 40 injected tasks each joining a later injected task (1 worker)
 }
 
 TEST_CASE("join() of an unstarted task runs it inline: spawned tasks do not nest on a waiter") {
-    // joindepth.cpp: each of K spawned tasks spawns and joins a slow child.
-    // The old join could run any own-deque or stolen task while it waited,
-    // nesting spawned tasks on one stack. Now a joiner runs only its own
-    // unstarted task inline (or fork-join children), so a spawned task never
-    // runs on top of another one's join. (A bound check: the old code did
-    // not always nest deeply here, so this is not a reproduction.)
+    // Each of K spawned tasks spawns and joins a slow child. A join that
+    // ran any own-deque or stolen task while it waited would nest spawned
+    // tasks on one stack; a joiner runs only its own unstarted task inline
+    // (or fork-join children), so a spawned task never runs on top of
+    // another one's join. (A bound check: unrestricted helping does not
+    // always nest deeply here, so this is not a reproduction.)
     within_limit("join nesting", [] {
         tinyrt::pool p{{.workers = 4}};
         constexpr int k = 1000;

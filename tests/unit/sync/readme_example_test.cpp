@@ -1,7 +1,7 @@
 // The README's example for tinyrt/sync, compiled and run here so it never rots.
 #include <doctest/doctest.h>
 
-// --- README example begins ---
+// [example: sync]
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -23,7 +23,7 @@ long count_with(int threads, int increments) {
     for (auto& th : pool) th.join();
     return total;  // always threads * increments
 }
-// --- README example ends ---
+// [end example]
 
 TEST_CASE("the README example counts exactly") {
     CHECK(count_with(4, 10000) == 40000);

@@ -12,7 +12,7 @@ TEST_CASE("README: record two threads by hand, write the JSON and the HTML") {
     test_support::temp_dir dir("tinyrt-readme");
     const auto cwd = std::filesystem::current_path();
     std::filesystem::current_path(dir.path);  // the example writes into its directory
-    // README example begins
+    // [example: trace]
     namespace trace = tinyrt::trace;
     trace::recorder rec({.events_per_thread = 1 << 16});  // 48 bytes an event, per thread
     rec.start();
@@ -27,7 +27,7 @@ TEST_CASE("README: record two threads by hand, write the JSON and the HTML") {
     rec.stop();
     bool ok = rec.write_json("run.json")      // chrome://tracing, ui.perfetto.dev
               && rec.write_html("run.html");  // any browser, offline
-    // README example ends
+    // [end example]
     std::filesystem::current_path(cwd);
     CHECK(ok);
     CHECK(rec.recorded() == 3);

@@ -5,7 +5,7 @@
 // worker stores its deque's bottom and then loads the sleeper count; a
 // parking worker stores the sleeper count and then loads every deque. Both
 // sides need a store-load fence, or both can read the old value (DESIGN.md,
-// "Parking and lost wake-ups"). Spawning happens ~30 million times in
+// "Park and notify"). Spawning happens ~30 million times in
 // fib(35) and parking a few times per second, so tinyrt puts the whole cost
 // on the parking side, as Folly's asymmetric barriers and the Linux
 // membarrier(2) documentation describe:

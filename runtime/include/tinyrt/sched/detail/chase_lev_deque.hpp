@@ -24,8 +24,7 @@
 // 3. Slots are relaxed atomics: a thief's read of slot t can race with the
 //    owner's write of slot t + capacity after a wrap-around. That thief's CAS
 //    then fails, but in C++ the racing plain read would itself be undefined
-//    behaviour, so the slot must be atomic (DESIGN.md, "Chase-Lev slots are
-//    atomics").
+//    behaviour, so the slot must be atomic (DESIGN.md, "Worker queue").
 //
 // The deque is a template on the atomics policy (detail/atomics_policy.hpp)
 // and on the orders of deviation 1 (chase_lev_orders), so that the Relacy

@@ -5,7 +5,7 @@
 // The queue itself is a moodycamel::ConcurrentQueue, kept out of this header
 // (counted_queue.cpp) so that a program including tinyrt compiles none of it.
 // The count exists because the queue's try_dequeue may miss items that are
-// present (DESIGN.md, "The injection queue is not linearizable"), and parking
+// present (DESIGN.md, "Park and notify"), and parking
 // must not be decided on a miss: push increments it seq_cst after the item
 // is in, a consumer decrements it after taking one, and a worker about to
 // park re-reads it seq_cst (parking.hpp, notify steps a-b).

@@ -10,7 +10,7 @@
 //   task_block: [ run | kind ][ header H | padding | closure F ...      ]
 //                              storage: 112 bytes, 16-byte aligned
 //
-// The layouts built on it: a pool.spawn task (join_handle.hpp, spawn_job:
+// The layouts built on it: a pool.spawn task (join_handle.hpp, spawn_job_of:
 // H = handle_state<T>), a task_group child spawned on a worker of its pool
 // (group_state.hpp, child_job: H = its group and who spawned it) and one
 // spawned from outside the pool (outside_children.hpp, outside_job).
