@@ -77,48 +77,46 @@ struct board {
     }
 };
 
-template <class Orders>
-struct last_item : rl::test_suite<last_item<Orders>, 2> {
-    board<Orders> b{4};
+// One schedule's threads: thread 0 is the owner and runs `Case::owner`
+// ('+' push, '-' pop); every other thread steals `Case::steals` times.
+template <class Orders, class Case>
+struct scripted : rl::test_suite<scripted<Orders, Case>, Case::threads> {
+    board<Orders> b{Case::capacity};
     void thread(unsigned index) {
         if (index == 0) {
-            b.push();
-            b.push();
-            b.pop();
-            b.pop();
+            for (const char* op = Case::owner; *op != '\0'; ++op) {
+                if (*op == '+') {
+                    b.push();
+                } else {
+                    b.pop();
+                }
+            }
         } else {
-            b.steal();
-            b.steal();
+            for (int i = 0; i < Case::steals; ++i) b.steal();
         }
     }
     void after() { b.finish(); }
 };
 
-template <class Orders>
-struct growth : rl::test_suite<growth<Orders>, 3> {
-    board<Orders> b{2};
-    void thread(unsigned index) {
-        if (index == 0) {
-            b.push();
-            b.push();
-            b.push();  // grows to 4
-            b.pop();
-            b.push();
-            b.pop();
-        } else {
-            b.steal();
-            b.steal();
-        }
-    }
-    void after() { b.finish(); }
+struct last_item {
+    static constexpr std::int64_t capacity = 4;
+    static constexpr unsigned threads = 2;
+    static constexpr const char* owner = "++--";
+    static constexpr int steals = 2;
+};
+
+struct growth {
+    static constexpr std::int64_t capacity = 2;
+    static constexpr unsigned threads = 3;
+    static constexpr const char* owner = "+++-+-";  // the third push grows it to 4
+    static constexpr int steals = 2;
 };
 
 template <class Orders>
-int run_all(unsigned long long scale, const char* suffix) {
-    std::string a = std::string("deque last_item") + suffix;
-    std::string g = std::string("deque growth") + suffix;
-    bool ok = tinyrt::model::run<last_item<Orders>>(a.c_str(), 1'000'000 * scale);
-    ok = tinyrt::model::run<growth<Orders>>(g.c_str(), 1'000'000 * scale) && ok;
+int run_all(unsigned long long scale, const std::string& suffix) {
+    using tinyrt::model::run;
+    bool ok = run<scripted<Orders, last_item>>("deque last_item" + suffix, 1'000'000 * scale);
+    ok = run<scripted<Orders, growth>>("deque growth" + suffix, 1'000'000 * scale) && ok;
     return ok ? 0 : 1;
 }
 

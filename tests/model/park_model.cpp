@@ -2,7 +2,8 @@
 // runtime's basic_idle_set on Relacy's atomics, futex and mutex, with a
 // basic_chase_lev_deque as the owner's queue and an injection count.
 //
-// Threads, for one schedule (suites one_worker and two_workers):
+// Threads, for one schedule (suites one_worker and two_workers: producers_and_workers with 1 and
+// 2):
 //   owner     pushes an item on its deque, publish_fence() (step b),
 //             notify_one() (steps c-e)
 //   injector  counts an injected item (the seq_cst RMW that is its step a
@@ -111,25 +112,11 @@ struct pool_model {
     }
 };
 
-// Owner and injector against one worker.
-template <class Orders>
-struct one_worker : rl::test_suite<one_worker<Orders>, 3> {
-    pool_model<Orders, 1> p;
-    void thread(unsigned index) {
-        if (index < 2) {
-            p.produce(index);
-        } else {
-            p.worker(0);
-        }
-    }
-    void after() { RL_ASSERT(p.taken == items); }
-};
-
-// Owner and injector against two workers: the searching_ shortcut and the
-// baton (a searcher that found work wakes the next sleeper).
-template <class Orders>
-struct two_workers : rl::test_suite<two_workers<Orders>, 4> {
-    pool_model<Orders, 2> p;
+// Owner and injector against `Workers` workers. With two: the searching_
+// shortcut and the baton (a searcher that found work wakes the next sleeper).
+template <class Orders, unsigned Workers>
+struct producers_and_workers : rl::test_suite<producers_and_workers<Orders, Workers>, 2 + Workers> {
+    pool_model<Orders, Workers> p;
     void thread(unsigned index) {
         if (index < 2) {
             p.produce(index);
@@ -141,11 +128,10 @@ struct two_workers : rl::test_suite<two_workers<Orders>, 4> {
 };
 
 template <class Orders>
-int run_all(unsigned long long scale, const char* suffix) {
-    std::string a = std::string("park one_worker") + suffix;
-    std::string b = std::string("park two_workers") + suffix;
-    bool ok = tinyrt::model::run<one_worker<Orders>>(a.c_str(), 1'000'000 * scale);
-    ok = tinyrt::model::run<two_workers<Orders>>(b.c_str(), 500'000 * scale) && ok;
+int run_all(unsigned long long scale, const std::string& suffix) {
+    using tinyrt::model::run;
+    bool ok = run<producers_and_workers<Orders, 1>>("park one_worker" + suffix, 1'000'000 * scale);
+    ok = run<producers_and_workers<Orders, 2>>("park two_workers" + suffix, 500'000 * scale) && ok;
     return ok ? 0 : 1;
 }
 

@@ -53,7 +53,7 @@ inline options parse(int argc, char** argv, const char* about) {
 // replaces the global operator new, so its output goes straight to
 // std::cout: a string stream would allocate inside its simulation.)
 template <class Suite>
-bool run(const char* name, unsigned long long iterations) {
+bool run(const std::string& name, unsigned long long iterations) {
     rl::test_params p;
     p.iteration_count = iterations;
     p.search_type = rl::random_scheduler_type;
@@ -63,9 +63,9 @@ bool run(const char* name, unsigned long long iterations) {
     const bool ok = rl::simulate<Suite>(p);
     std::cout.flush();
     if (ok) {
-        std::printf("model %s: passed after %llu iterations\n", name, iterations);
+        std::printf("model %s: passed after %llu iterations\n", name.c_str(), iterations);
     } else {
-        std::printf("model %s: %s after %llu iterations\n", name,
+        std::printf("model %s: %s after %llu iterations\n", name.c_str(),
                     rl::test_result_str(p.test_result),
                     static_cast<unsigned long long>(p.stop_iteration));
     }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt {
 
@@ -73,6 +74,7 @@ void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
     }
     place = w;
     ++io_waiting_;
+    trace::fd_wait(w->fd);
 }
 
 void detail::loop_core::remove_io_waiter(detail::io_waiter* w) noexcept {
@@ -131,8 +133,9 @@ void detail::loop_core::handle_fd_event(int fd, std::uint32_t events) {
     const std::uint32_t failure = EPOLLERR | EPOLLHUP;
     // A waiter there is made ready and takes the edge; with nobody there the
     // place remembers it. A hang-up is remembered either way.
-    auto signal = [this](detail::io_waiter*& place, bool hung_up) {
+    auto signal = [this, fd](detail::io_waiter*& place, bool hung_up) {
         if (is_waiter(place)) {  // the woken task takes the edge
+            trace::fd_ready(fd);
             wake(place->node);
             --io_waiting_;
             place = hung_up ? &hangup_mark : nullptr;

@@ -1,6 +1,8 @@
 // The event loop's core: see tinyrt/coro/detail/loop_core.hpp for the step
 // and the wake-up protocol, tinyrt/coro/detail/task_node.hpp for
 // cancellation.
+#include "tinyrt/coro/detail/loop_core.hpp"
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -13,10 +15,10 @@
 #include <thread>
 #include <utility>
 
-#include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
 namespace {
@@ -25,6 +27,22 @@ namespace {
 detail::atomic<std::uint64_t> next_loop_id{1};
 
 constexpr std::uint64_t wake_token = ~std::uint64_t{0};  // epoll data of the eventfd
+
+// Timeline ids: a task node's or a timer's address. A posted item's flow id
+// is its address plus one: odd, so never a task block's (the pool's spawn
+// flows, 64-byte aligned) while both are alive.
+std::uint64_t trace_id(const void* p) noexcept {
+    return reinterpret_cast<std::uintptr_t>(p);
+}
+std::uint64_t post_flow(const posted_work* w) noexcept {
+    return reinterpret_cast<std::uintptr_t>(w) + 1;
+}
+// A timer's delay from now in microseconds, saturated (trace::timer_set).
+std::uint32_t delay_us(std::int64_t deadline_ns) noexcept {
+    const std::int64_t us = (deadline_ns - loop_core::now_ns()) / 1000;
+    if (us <= 0) return 0;
+    return us > 0xffffffff ? 0xffffffffu : static_cast<std::uint32_t>(us);
+}
 
 void check_sys(int rc, const char* what) noexcept {
     if (rc < 0) {
@@ -112,6 +130,7 @@ void loop_core::post(posted_work* work) noexcept {
     // the item and then starts its destructor sees this count (the increment
     // is sequenced before the seq_cst push that the loop's drain reads).
     posters_.fetch_add(1, seq_cst);
+    trace::post_from(trace_, post_flow(work));
     push_and_wake(work);
     // The last touch of the loop; release pairs with the acquire load in ~loop_core().
     posters_.fetch_sub(1, release);
@@ -164,6 +183,7 @@ void loop_core::drain_posted() {
         posted_work* next = fifo->next;  // read first: run() may free or reuse the item
         ++stats_.posts;
         ++drained;
+        trace::post_run(post_flow(fifo));
         fifo->run(fifo);
         fifo = next;
     }
@@ -252,12 +272,15 @@ void loop_core::destroy_cancelled(task_node* node) noexcept {
 
 void loop_core::add_timer(timer_node* t, std::int64_t deadline_ns) {
     ++stats_.timers_set;
+    if (trace::current_buffer() != nullptr) [[unlikely]]
+        trace::timer_set(trace_id(t), delay_us(deadline_ns));
     timers_.push(t, deadline_ns);
 }
 
 void loop_core::cancel_timer(timer_node* t) noexcept {
     if (!t->queued()) return;
     ++stats_.timers_cancelled;
+    trace::timer_cancel(trace_id(t));
     timers_.cancel(t);
 }
 
@@ -265,6 +288,7 @@ void loop_core::fire_timers() {
     const std::int64_t now = now_ns();
     while (timer_node* t = timers_.pop_expired(now)) {
         ++stats_.timers_fired;
+        trace::timer_fire(trace_id(t));
         t->fire(t);
     }
 }
@@ -272,6 +296,8 @@ void loop_core::fire_timers() {
 // ---- the step -----------------------------------------------------------------
 
 void loop_core::run_ready_batch() {
+    // One load per batch; each resumption then tests a register.
+    const bool traced = trace::current_buffer() != nullptr;
     task_node* batch = ready_head_;
     ready_head_ = ready_tail_ = nullptr;
     while (batch != nullptr) {
@@ -286,7 +312,11 @@ void loop_core::run_ready_batch() {
 #endif
         ++stats_.tasks_run;
         current_ = node;
+        if (traced) [[unlikely]]
+            trace::resume(trace_id(node), nullptr);  // named by its spawn (coro/create_task.hpp)
         node->resume_point.resume();
+        if (traced) [[unlikely]]
+            trace::suspend(trace_id(node));  // the node may be gone: only its id is used
         current_ = nullptr;
     }
 }
@@ -369,8 +399,15 @@ void loop_core::wait_for_events(bool may_block) {
     }
 }
 
-void loop_core::run_until_done(task_node* main) {
+void loop_core::run_until_done(task_node* main, std::source_location main_loc) {
     if (tls_running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
+    auto traced = trace_ != nullptr ? trace_->attach_this_thread(trace::track_kind::loop,
+                                                                 static_cast<std::uint32_t>(id_),
+                                                                 "loop " + std::to_string(id_))
+                                    : trace::thread_attachment{};
+    if (trace_ != nullptr)
+        trace::spawn(trace_id(main), main_loc.file_name(), main_loc.line(),
+                     trace::task_kind::coroutine, 0);
     tls_running_loop = this;
     tls_running_loop_id = id_;
     probe_.set(loop_activity::polling);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "tinyrt/sched/pool.hpp"
+#include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
 
@@ -42,7 +43,11 @@ void join_wait(handle_base& s, task_block* b, sched_core* pool) noexcept {
     if (s.done()) return;
     // Own-deque entries older than this call are not ours to run.
     const std::int64_t mark = w != nullptr ? w->queue.logical_bottom() : INT64_MAX;
+    // The joined task's id is its block's address, as at its spawn (pool.cpp).
+    const auto joined = reinterpret_cast<std::uintptr_t>(b);
+    trace::help_begin(joined);
     wait_until({&s.word, &is_done, &s, mark});
+    trace::help_end(joined);
 }
 
 #if TINYRT_EXCEPTIONS

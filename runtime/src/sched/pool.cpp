@@ -13,6 +13,7 @@
 
 #include "tinyrt/detail/cpu.hpp"
 #include "tinyrt/detail/fault.hpp"
+#include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
 
@@ -39,8 +40,15 @@ unsigned worker_count(pool_options o) {
 
 }  // namespace
 
-sched_core::sched_core(pool_options options) : idle_(worker_count(options)) {
+sched_core::sched_core(pool_options options) : idle_(worker_count(options)), trace_(options.trace) {
     detail::asymmetric_fence_init();
+    if (trace_ != nullptr) {
+        // Numbers the traced pools of the process, so that steals name a
+        // victim of the thief's own pool.
+        static detail::atomic<std::uint32_t> traced_pools{0};
+        // relaxed: only a distinct number is needed, nothing is published by it.
+        trace_group_ = traced_pools.fetch_add(1, detail::relaxed);
+    }
     const unsigned n = worker_count(options);
     workers_.reserve(n);
     for (unsigned i = 0; i < n; ++i)
@@ -102,7 +110,9 @@ void sched_core::inject(detail::task_block* b) {
 }
 
 detail::task_block* sched_core::take_from_outside() noexcept {
-    return from_outside_.try_pop();
+    detail::task_block* b = from_outside_.try_pop();
+    if (b != nullptr) trace::inject_take(reinterpret_cast<std::uintptr_t>(b));
+    return b;
 }
 
 void sched_core::enqueue_injected(detail::task_block* b) {
@@ -111,7 +121,40 @@ void sched_core::enqueue_injected(detail::task_block* b) {
 }
 
 detail::task_block* sched_core::take_injected() noexcept {
-    return injection_.try_pop();
+    detail::task_block* b = injection_.try_pop();
+    if (b != nullptr) trace::inject_take(reinterpret_cast<std::uintptr_t>(b));
+    return b;
+}
+
+// The timeline's sites for task blocks: a block's address is its task id
+// and the id of its spawn-to-run flow (sites.hpp: an id is reused only after
+// its end is recorded, as a recycled block is). The name and kind travel
+// with the spawn event; the timeline gives them to the task's begin.
+namespace {
+std::uint64_t trace_id(const detail::task_block* b) noexcept {
+    return reinterpret_cast<std::uintptr_t>(b);
+}
+}  // namespace
+
+void sched_core::trace_spawn(detail::task_block* b, std::source_location loc, bool to_thread) {
+    trace::spawn_from(trace_, trace_id(b), loc.file_name(), loc.line(),
+                      to_thread ? trace::task_kind::to_thread : trace::task_kind::spawn,
+                      trace_id(b));
+}
+
+void sched_core::trace_child_spawn(detail::task_block* b, std::source_location loc) {
+    trace::spawn_from(trace_, trace_id(b), loc.file_name(), loc.line(), trace::task_kind::fork_join,
+                      trace_id(b));
+}
+
+void sched_core::run_task_traced(detail::task_block* b) noexcept {
+    const std::uint64_t id = trace_id(b);
+    trace::task_begin(id, nullptr, 0,
+                      b->kind == detail::task_kind::fork_join ? trace::task_kind::fork_join
+                                                              : trace::task_kind::spawn,
+                      id);
+    b->run(b);  // may recycle the block: only its id is used below
+    trace::task_end(id);
 }
 
 detail::task_block* sched_core::steal_round(detail::worker& w) noexcept {
@@ -128,6 +171,7 @@ detail::task_block* sched_core::steal_round(detail::worker& w) noexcept {
             switch (victim.queue.steal(b)) {
                 case detail::local_queue::deque::steal_result::success:
                     w.counters.tasks_stolen.add();
+                    trace::steal(trace_id(b), victim.index);
                     return b;
                 case detail::local_queue::deque::steal_result::lost_race:
                     contended = true;
@@ -208,13 +252,19 @@ sched_core::park_result sched_core::park(detail::worker& w) {
     }
     w.counters.parks.add();
     w.state.set(worker_activity::parked);
+    trace::park();
     idle_.sleep(w.index);  // step 5
+    trace::unpark();
     w.state.set(worker_activity::searching);
     w.counters.wakeups.add();
     return park_result::rung;
 }
 
 void sched_core::worker_main(detail::worker& w) {
+    auto traced = trace_ != nullptr ? trace_->attach_this_thread(
+                                          trace::track_kind::worker, w.index,
+                                          "worker " + std::to_string(w.index), trace_group_)
+                                    : trace::thread_attachment{};  // lives until the worker returns
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;
     w.state.set(worker_activity::searching);

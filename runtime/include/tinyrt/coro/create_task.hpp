@@ -29,6 +29,8 @@
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/task.hpp"
+#include "tinyrt/trace/current.hpp"
+#include "tinyrt/trace/hooks.hpp"
 
 namespace tinyrt {
 
@@ -152,11 +154,16 @@ private:
 };
 
 // Schedules `t` on the running loop and returns its handle. Only inside a
-// task run by the loop (like asyncio.create_task).
+// task run by the loop (like asyncio.create_task). Timeline
+// (event_loop::set_trace): the task is named by the call's source location.
 template <typename T>
-[[nodiscard]] task_handle<T> create_task(task<T> t) {
+[[nodiscard]] task_handle<T> create_task(
+    task<T> t, std::source_location loc = std::source_location::current()) {
     detail::loop_core& loop = detail::loop_for("create_task");
-    return task_handle<T>{detail::spawn_task(loop, std::move(t), nullptr), loop};
+    detail::task_node* node = detail::spawn_task(loop, std::move(t), nullptr);
+    if (trace::current_buffer() != nullptr) [[unlikely]]
+        trace::hooks::coroutine_spawned(reinterpret_cast<std::uintptr_t>(node), loc);
+    return task_handle<T>{node, loop};
 }
 
 }  // namespace tinyrt

@@ -29,24 +29,37 @@
 
 #include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/coro/task.hpp"
+#include "tinyrt/trace/hooks.hpp"
 
 namespace tinyrt {
 
 // Runs `main` on `loop` (which must not be running); see run() above.
+// Timeline (event_loop::set_trace): `main` is named by the call's source
+// location.
 template <typename T>
-T run_on(event_loop& loop, task<T> main) {
+T run_on(event_loop& loop, task<T> main,
+         std::source_location loc = std::source_location::current()) {
     struct owner {
         detail::task_node* node;
         ~owner() { node->release(); }
     } root{detail::spawn_task(detail::core_of(loop), std::move(main), nullptr)};
-    detail::core_of(loop).run_until_done(root.node);
+    detail::core_of(loop).run_until_done(root.node, loc);
     return detail::take_result<T>(root.node);
 }
 
 template <typename T>
-T run(task<T> main) {
+T run(task<T> main, std::source_location loc = std::source_location::current()) {
     event_loop loop;
-    return run_on(loop, std::move(main));
+    return run_on(loop, std::move(main), loc);
+}
+
+// run() with the loop's timeline recorded into `rec` (null: off).
+template <typename T>
+T run(task<T> main, trace::recorder* rec,
+      std::source_location loc = std::source_location::current()) {
+    event_loop loop;
+    loop.set_trace(rec);
+    return run_on(loop, std::move(main), loc);
 }
 
 }  // namespace tinyrt

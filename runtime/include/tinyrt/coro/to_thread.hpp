@@ -49,6 +49,8 @@
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/sched.hpp"
+#include "tinyrt/trace/current.hpp"
+#include "tinyrt/trace/hooks.hpp"
 
 namespace tinyrt {
 namespace detail {
@@ -59,8 +61,8 @@ class to_thread_awaiter : private parked_awaiter, private posted_work {
     using stored_type = std::conditional_t<std::is_void_v<result_type>, bool, result_type>;
 
 public:
-    to_thread_awaiter(pool& p, F&& f)
-        : parked_awaiter(&on_cancel), pool_(&core_of(p)), fn_(std::move(f)) {
+    to_thread_awaiter(pool& p, F&& f, std::source_location loc)
+        : parked_awaiter(&on_cancel), pool_(&core_of(p)), fn_(std::move(f)), loc_(loc) {
         this->run = &on_posted;
     }
 
@@ -73,9 +75,11 @@ public:
             return suspend_to_cancel;
         }
         loop_->external_begin();
+        if (trace::current_buffer() != nullptr) [[unlikely]]
+            trace::hooks::to_thread_out(job_id());
 #if TINYRT_EXCEPTIONS
         try {
-            pool_->spawn_injected([this] { work(); });  // the handle is dropped: detached
+            pool_->spawn_injected([this] { work(); }, loc_);  // the handle is dropped: detached
         } catch (...) {
             // Not spawned (the pool is shutting down): undo the park; the
             // error surfaces at the co_await.
@@ -85,7 +89,7 @@ public:
             throw;
         }
 #else
-        pool_->spawn_injected([this] { work(); });
+        pool_->spawn_injected([this] { work(); }, loc_);
 #endif
         return true;
     }
@@ -145,6 +149,8 @@ private:
     static void on_posted(posted_work* self) noexcept {
         auto* me = &static_cast<to_thread_awaiter&>(*self);
         me->loop_->external_end();
+        if (trace::current_buffer() != nullptr) [[unlikely]]
+            trace::hooks::to_thread_back(me->job_id());
         if (me->cancel_requested_) {
             me->wake_cancelled();
         } else {
@@ -157,8 +163,14 @@ private:
         me->node->hook = me;
     }
 
+    // The timeline's id of this job: the awaiter's address.
+    std::uint64_t job_id() const noexcept {
+        return reinterpret_cast<std::uintptr_t>(this);
+    }
+
     sched_core* pool_;
     F fn_;
+    std::source_location loc_;  // names the job in the timeline
     loop_core* loop_ = nullptr;
     worker* counted_ = nullptr;  // step 0: the loop's worker, while counted
     std::optional<stored_type> value_;
@@ -171,9 +183,11 @@ private:
 }  // namespace detail
 
 // Awaitable: runs f() on a worker of `p`; gives its result on the loop thread.
+// Timeline (pool_options::trace): the job is named by the call's source location.
 template <typename F>
-[[nodiscard]] detail::to_thread_awaiter<std::decay_t<F>> to_thread(pool& p, F&& f) {
-    return detail::to_thread_awaiter<std::decay_t<F>>{p, std::decay_t<F>(std::forward<F>(f))};
+[[nodiscard]] detail::to_thread_awaiter<std::decay_t<F>> to_thread(
+    pool& p, F&& f, std::source_location loc = std::source_location::current()) {
+    return detail::to_thread_awaiter<std::decay_t<F>>{p, std::decay_t<F>(std::forward<F>(f)), loc};
 }
 
 }  // namespace tinyrt

@@ -69,6 +69,7 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -82,11 +83,15 @@
 #include "tinyrt/sched/detail/worker.hpp"
 #include "tinyrt/sched/join_handle.hpp"
 #include "tinyrt/sched/stats.hpp"
+#include "tinyrt/trace/current.hpp"
 
 namespace tinyrt {
 
 struct pool_options {
     unsigned workers = 0;  // 0: one per hardware thread
+    // Records the pool's timeline (README, "Timeline"); null: off. Must
+    // outlive the pool.
+    trace::recorder* trace = nullptr;
 };
 
 class task_group;
@@ -122,10 +127,13 @@ public:
     // The one spawn path of pool.spawn tasks: builds the job (after
     // check_accepting), queues it by `route`, returns its handle.
     template <spawn_route route = spawn_route::public_queue, typename F>
-    auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
+    auto spawn(F&& f, std::source_location loc = std::source_location::current())
+        -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         using T = std::invoke_result_t<std::decay_t<F>&>;
         check_accepting();
         auto [b, s] = detail::make_job<detail::spawn_job_of<T>::template job>(std::forward<F>(f));
+        if (trace_ != nullptr) [[unlikely]]
+            trace_spawn(b, loc, route == spawn_route::injection);
         if constexpr (route == spawn_route::injection) {
             submit_injected(b);
         } else {
@@ -134,9 +142,18 @@ public:
         return join_handle<T>(b, s, this);
     }
     template <typename F>
-    auto spawn_injected(F&& f) {
-        return spawn<spawn_route::injection>(std::forward<F>(f));
+    auto spawn_injected(F&& f, std::source_location loc = std::source_location::current()) {
+        return spawn<spawn_route::injection>(std::forward<F>(f), loc);
     }
+
+    // Timeline (pool_options::trace): the recorder, or null when off.
+    trace::recorder* tracer() const noexcept { return trace_; }
+    // Records the spawn of block b (a pool.spawn task, or a to_thread job
+    // when `to_thread`), named by `loc`, on the calling thread's track.
+    // Only when tracer() is set; out of line, in pool.cpp.
+    void trace_spawn(detail::task_block* b, std::source_location loc, bool to_thread);
+    // The same for a task_group child.
+    void trace_child_spawn(detail::task_block* b, std::source_location loc);
 
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
@@ -225,8 +242,13 @@ public:
 
     void run_task(detail::worker& w, detail::task_block* b) noexcept {
         w.counters.tasks_run.add();
+        // One predictable branch while this thread is not traced (pool.cpp).
+        if (trace::current_buffer() != nullptr) [[unlikely]]
+            return run_task_traced(b);
         b->run(b);
     }
+    // run_task on a traced thread: the task's begin and end around it.
+    [[gnu::noinline]] void run_task_traced(detail::task_block* b) noexcept;
 
     // A task from the injection queue or another worker's deque, or null.
     detail::task_block* find_foreign(detail::worker& w) noexcept;
@@ -285,8 +307,10 @@ private:
     detail::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
     detail::atomic<bool> stopping_{false};
     detail::atomic<bool> terminated_{false};
-    std::mutex loop_mutex_;      // guards loop_blocked_ and every worker's loop_jobs
-    unsigned loop_blocked_ = 0;  // workers with loop_jobs > 0
+    trace::recorder* const trace_;   // pool_options::trace
+    std::uint32_t trace_group_ = 0;  // tells this pool's workers from other pools' in a trace
+    std::mutex loop_mutex_;          // guards loop_blocked_ and every worker's loop_jobs
+    unsigned loop_blocked_ = 0;      // workers with loop_jobs > 0
 };
 
 }  // namespace detail
@@ -303,9 +327,13 @@ public:
     // Runs f() on a worker; thread-safe, callable from any thread. Dropping
     // the handle detaches the task (it still runs). Spawning from outside the
     // pool while it is being destroyed is an error that says so.
+    //
+    // Timeline (pool_options::trace): the task is named by the call's
+    // source location ("download.cpp:42").
     template <typename F>
-    auto spawn(F&& f) -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
-        return sched_core::spawn(std::forward<F>(f));
+    auto spawn(F&& f, std::source_location loc = std::source_location::current())
+        -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
+        return sched_core::spawn(std::forward<F>(f), loc);
     }
 
     // Like Python's Pool.map: f applied to every element of `items` (any

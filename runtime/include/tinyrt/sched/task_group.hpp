@@ -43,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <source_location>
 #include <utility>
 
 #include "tinyrt/detail/config.hpp"
@@ -71,20 +72,24 @@ public:
     // wherever it runs. From a thread that is not a worker of this pool, the
     // child goes to the group's list and to the pool
     // (detail/outside_children.hpp).
+    // Timeline (pool_options::trace): the child is named by the call's
+    // source location.
     template <typename F>
-    void spawn(F&& f) {
+    void spawn(F&& f, std::source_location loc = std::source_location::current()) {
         detail::worker* w = detail::tls_worker;
         const bool by_owner = w != nullptr && w == state_.owner();
         if (!by_owner) {
             pool_.check_accepting();  // from outside: refused once ~pool() started
             if (w == nullptr || w->owner != &pool_) {
-                spawn_from_outside(std::forward<F>(f));
+                spawn_from_outside(std::forward<F>(f), loc);
                 return;
             }
         }
         auto [b, header] =
             detail::make_job<detail::child_job>(std::forward<F>(f), &state_, by_owner);
         (void)header;
+        if (pool_.tracer() != nullptr) [[unlikely]]
+            pool_.trace_child_spawn(b, loc);
         if (by_owner) {
             state_.owner_spawned();
             std::int64_t bottom = w->queue.logical_bottom();
@@ -115,9 +120,11 @@ private:
           mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
 
     template <typename F>
-    void spawn_from_outside(F&& f) {
+    void spawn_from_outside(F&& f, std::source_location loc) {
         auto [b, header] = detail::make_job<detail::outside_job>(std::forward<F>(f), &state_);
         (void)header;
+        if (pool_.tracer() != nullptr) [[unlikely]]
+            pool_.trace_child_spawn(b, loc);
         outside_.push(b, state_, pool_);
     }
 

@@ -22,6 +22,7 @@
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/trace/clock.hpp"
+#include "tinyrt/trace/current.hpp"
 #include "tinyrt/trace/event.hpp"
 
 namespace tinyrt::trace {
@@ -96,17 +97,4 @@ private:
     std::string name_;  // guarded by the owner's mutex
 };
 
-}  // namespace tinyrt::trace
-
-namespace tinyrt::detail {
-// The buffer this thread's event sites write to: set by a thread_attachment
-// (recorder.hpp) for its lifetime, null otherwise. README, "Global state".
-inline thread_local trace::buffer* tls_trace_buffer = nullptr;
-}  // namespace tinyrt::detail
-
-namespace tinyrt::trace {
-// This thread's attached buffer, or null when it is not being traced.
-inline buffer* current_buffer() noexcept {
-    return detail::tls_trace_buffer;
-}
 }  // namespace tinyrt::trace

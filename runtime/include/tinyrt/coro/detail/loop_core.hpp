@@ -39,6 +39,7 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <source_location>
 #include <vector>
 
 #include "tinyrt/coro/detail/loop_probe.hpp"
@@ -48,6 +49,7 @@
 #include "tinyrt/coro/loop_stats.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/trace/current.hpp"
 
 namespace tinyrt::detail {
 
@@ -94,7 +96,8 @@ public:
     // shutdown), so no frame outlives the call. During that shutdown every
     // suspension is cancelled again (park), so a task that caught its
     // cancellation and awaits once more cannot keep run() from returning.
-    void run_until_done(task_node* main);
+    // `main_loc` names `main` in the timeline (set_trace).
+    void run_until_done(task_node* main, std::source_location main_loc = {});
 
     // Allocates a root node for the frame of `promise` (a fresh, never
     // started task) and makes it ready. The caller owns the node until it
@@ -151,6 +154,10 @@ public:
 
     const loop_stats& stats() const noexcept { return stats_; }
 
+    // Timeline (event_loop::set_trace): the recorder, or null when off.
+    void set_trace(trace::recorder* rec) noexcept { trace_ = rec; }
+    trace::recorder* tracer() const noexcept { return trace_; }
+
     // Steady clock in nanoseconds, the time base of every deadline.
     static std::int64_t now_ns() noexcept;
 
@@ -190,7 +197,8 @@ private:
     std::uint64_t id_;
     int epoll_fd_ = -1;
     int wake_fd_ = -1;
-    bool shutting_down_ = false;  // main has finished: every park is cancelled
+    bool shutting_down_ = false;        // main has finished: every park is cancelled
+    trace::recorder* trace_ = nullptr;  // set_trace; read by posting threads (post)
     loop_stats stats_;
     std::uint32_t probe_steps_ = 0;  // steps since start, modulo 2^32: when to mirror
     loop_probe probe_;               // what the loop does, for other threads (loop_probe.hpp)
