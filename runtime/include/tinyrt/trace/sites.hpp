@@ -1,7 +1,7 @@
 // tinyrt::trace event sites: the calls the scheduler and the event loop make.
 //
 // Each function costs one predictable branch when the calling thread is not
-// being traced: it loads this thread's buffer pointer (buffer.hpp,
+// being traced: it loads this thread's buffer pointer (current.hpp,
 // current_buffer()) and returns if it is null. A thread is traced while a
 // recorder's thread_attachment is alive on it (recorder.hpp); the only site
 // that also serves threads nobody attached is spawn_from(), which takes the
