@@ -27,7 +27,7 @@
 // Wake-up protocol (post from another thread vs the loop going to sleep),
 // in coro/detail/loop_wakeup.hpp with its correctness argument; every
 // operation is seq_cst, and both sides write-then-read, the Dekker pattern
-// (DESIGN.md "Parking and lost wake-ups"):
+// (DESIGN.md, "Wake-up protocol"):
 //   loop:   S1 sleeping_ = true      S2 read posted_   (non-empty: do not sleep)
 //           S3 epoll_wait            S4 sleeping_ = false, drain the eventfd
 //   poster: P1 push onto posted_     P2 read sleeping_ (true: write the eventfd,
