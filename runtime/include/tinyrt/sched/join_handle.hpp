@@ -58,7 +58,7 @@ struct handle_base {
     // dequeued the block or a joiner running it inline (join()). Both already
     // see the closure (the queue or the handle published it), and the result
     // is published by finish(). A worker that loses to a guest (a joiner on
-    // a worker of another pool, DESIGN.md "Guests") waits until the guest is
+    // a worker of another pool, DESIGN.md, "Guests") waits until the guest is
     // counted by the pool, so the pool cannot conclude it is quiescent, nor
     // be destroyed, in between; the wait is a few instructions long.
     bool claim() noexcept {

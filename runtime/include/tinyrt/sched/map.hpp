@@ -13,7 +13,7 @@
 // Called on a worker of this pool, the split runs in place (a fork-join
 // tree under the caller). From any other thread it is one root task that the
 // caller joins: a worker of another pool runs that task itself if no worker
-// of this one has started it (join(), DESIGN.md rule 4), and then its chunks
+// of this one has started it (join(), DESIGN.md, rule 4), and then its chunks
 // are children spawned from outside, which this pool's workers, waiting or
 // not, and the caller itself run (task_group.hpp). So a task on another pool
 // may map on this one while every worker here waits for that task.

@@ -20,7 +20,7 @@
 //   - pool.spawn() goes through the injection queue, a
 //     moodycamel::ConcurrentQueue, plus a separate count of queued tasks,
 //     because the queue's try_dequeue may miss items that are present
-//     (DESIGN.md, "The injection queue is not linearizable"), and parking
+//     (DESIGN.md, "Park and notify"), and parking
 //     must not be decided on a miss. Waiting workers never read it
 //     (DESIGN.md, "What a waiting worker may run", rule 3);
 //   - a task_group child goes to the group's own list (its waiter runs it,
