@@ -398,7 +398,7 @@ TEST_CASE("hang: a task of a pool being destroyed, run by another pool's worker,
 
 TEST_CASE("a task_group waited on by a thread that is no pool's worker never runs its children") {
     // Children spawned from outside sit in the group's list too; a waiter
-    // off every pool only retires them there (pool.cpp, rule 5), like join()
+    // off every pool only retires them there (DESIGN.md, rule 5), like join()
     // off the pool never runs the task.
     within_limit("main's task_group", [] {
         tinyrt::pool p{{.workers = 2}};
