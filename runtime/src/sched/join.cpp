@@ -43,11 +43,12 @@ void join_wait(handle_base& s, task_block* b, sched_core* pool) noexcept {
     if (s.done()) return;
     // Own-deque entries older than this call are not ours to run.
     const std::int64_t mark = w != nullptr ? w->queue.logical_bottom() : INT64_MAX;
-    // The joined task's id is its block's address, as at its spawn (pool.cpp).
+    // Helping is a worker's (its thread is traced when its pool is); the
+    // joined task's id is its block's address, as at its spawn (pool.cpp).
     const auto joined = reinterpret_cast<std::uintptr_t>(b);
-    trace::help_begin(joined);
+    if (w != nullptr) trace::help_begin(joined);
     wait_until({&s.word, &is_done, &s, mark});
-    trace::help_end(joined);
+    if (w != nullptr) trace::help_end(joined);
 }
 
 #if TINYRT_EXCEPTIONS

@@ -19,6 +19,12 @@ struct flow_end {
     std::uint64_t ts;
     std::uint32_t track;
     flow_type type;  // for starts
+    // A spawn's name and kind (starts); the begun slice, when an end is a
+    // task_begin (ends; npos otherwise).
+    std::uint32_t name = 0;
+    task_kind kind = task_kind::other;
+    std::size_t slice = npos;
+    static constexpr std::size_t npos = ~std::size_t{0};
 };
 
 slice_type type_of_begin(event_kind k) {
@@ -88,6 +94,7 @@ model build(recorder::snapshot s) {
         t.dropped = st.dropped;
         t.events = st.events.size();
         std::vector<open_slice> stack;
+        std::map<std::uint64_t, std::uint32_t> coroutine_names;  // coroutine id -> name
         std::uint64_t now = 0;
         auto close = [&](std::size_t at, std::uint64_t end, bool unfinished) {
             t.slices[at].end = end;
@@ -113,8 +120,15 @@ model build(recorder::snapshot s) {
                     sl.task = r.task;
                     stack.push_back({t.slices.size(), sl.type});
                     t.slices.push_back(sl);
+                    // A resumption without a name takes its coroutine's
+                    // (the spawn recorded when the root was created).
+                    if (r.kind == event_kind::resume && r.name == nullptr) {
+                        auto c = coroutine_names.find(r.task);
+                        if (c != coroutine_names.end()) t.slices.back().name = c->second;
+                    }
                     if (r.flow != 0 && r.kind == event_kind::task_begin)
-                        ends[r.flow].push_back({now, ti, flow_type::spawn});
+                        ends[r.flow].push_back(
+                            {now, ti, flow_type::spawn, 0, task_kind::other, t.slices.size() - 1});
                     break;
                 }
                 case event_kind::task_end:
@@ -151,9 +165,13 @@ model build(recorder::snapshot s) {
                     in.task = r.task;
                     in.peer = r.peer;
                     t.instants.push_back(in);
+                    if (r.kind == event_kind::spawn &&
+                        static_cast<task_kind>(r.sub) == task_kind::coroutine)
+                        coroutine_names[r.task] = in.name;
                     if (r.flow != 0) {
                         if (r.kind == event_kind::spawn)
-                            starts[r.flow].push_back({now, ti, flow_type::spawn});
+                            starts[r.flow].push_back({now, ti, flow_type::spawn, in.name,
+                                                      static_cast<task_kind>(r.sub)});
                         else if (r.kind == event_kind::to_thread_out)
                             starts[r.flow].push_back({now, ti, flow_type::to_thread});
                         else if (r.kind == event_kind::post)
@@ -206,6 +224,20 @@ model build(recorder::snapshot s) {
         const std::size_t n = std::min(from.size(), to.size());
         for (std::size_t i = 0; i < n; ++i) {
             m.flows.push_back({from[i].type, from[i].track, to[i].track, from[i].ts, to[i].ts});
+            // A task begun without a name takes its spawn's name and kind.
+            if (to[i].slice != flow_end::npos && from[i].type == flow_type::spawn) {
+                slice& sl = m.tracks[to[i].track].slices[to[i].slice];
+                if (sl.name == 0) sl.name = from[i].name;
+                if (from[i].kind != task_kind::other) sl.kind = from[i].kind;
+            }
+        }
+    }
+    // What is still nameless is named by its type.
+    for (track& t : m.tracks) {
+        for (slice& sl : t.slices) {
+            if (sl.name != 0) continue;
+            if (sl.type == slice_type::coroutine) sl.name = names.id("coroutine", 0);
+            if (sl.type == slice_type::task) sl.name = names.id("task", 0);
         }
     }
     return m;
