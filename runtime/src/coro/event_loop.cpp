@@ -1,58 +1,27 @@
-// tinyrt::event_loop's public side: post with a std::function, keep-alives.
-// The machinery is in loop_core.cpp.
+// tinyrt::event_loop's public side: keep-alives, and the out-of-line parts
+// of post (posted_function.hpp). The machinery is in loop_core.cpp.
 #include "tinyrt/coro/event_loop.hpp"
 
 #include <exception>
-#include <functional>
 #include <utility>
 
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {
-namespace {
 
-// A posted std::function: the allocating, convenient form of post().
-struct posted_function : detail::posted_work {
-    std::function<void()> fn;
-
-    explicit posted_function(std::function<void()> f) noexcept : fn(std::move(f)) {
-        run = &invoke;
-        drop = &discard;
-    }
-    static void invoke(detail::posted_work* self) noexcept {
-        auto* p = static_cast<posted_function*>(self);
 #if TINYRT_EXCEPTIONS
-        // Reported like a failed detached task: nobody can receive the error,
-        // and one bad callback must not end the loop (or the program).
-        try {
-            p->fn();
-        } catch (...) {
-            detail::report_error("a function posted to the loop failed", std::current_exception());
-        }
-#else
-        p->fn();
-#endif
-        delete p;
-    }
-    static void discard(detail::posted_work* self) noexcept {
-        delete static_cast<posted_function*>(self);
-    }
-};
-
-}  // namespace
-
-void event_loop::post(std::function<void()> fn) {
-    detail::loop_core::post(new posted_function(std::move(fn)));
+void detail::report_posted_failure() noexcept {
+    detail::report_error("a function posted to the loop failed", std::current_exception());
 }
+#endif
 
 loop_keep_alive event_loop::keep_alive() noexcept {
     hold_keep_alive();
     return loop_keep_alive(this);
 }
 
-void loop_keep_alive::post(std::function<void()> fn) const {
-    if (loop_ == nullptr) detail::fatal("post through an empty loop_keep_alive");
-    loop_->post(std::move(fn));
+void loop_keep_alive::empty_post() noexcept {
+    detail::fatal("post through an empty loop_keep_alive");
 }
 
 void loop_keep_alive::reset() noexcept {

@@ -9,7 +9,6 @@
 #include "tinyrt/sched/pool.hpp"
 
 #include <cstdio>
-#include <thread>
 
 #include "tinyrt/detail/cpu.hpp"
 #include "tinyrt/detail/fault.hpp"
@@ -34,7 +33,7 @@ constexpr unsigned wait_yield_rounds = 96;
 
 unsigned worker_count(pool_options o) {
     if (o.workers != 0) return o.workers;
-    unsigned hw = std::thread::hardware_concurrency();
+    unsigned hw = detail::os_thread::hardware_concurrency();
     return hw != 0 ? hw : 1;
 }
 
@@ -56,7 +55,13 @@ sched_core::sched_core(pool_options options) : idle_(worker_count(options)), tra
     // Start the threads only once every worker exists: thieves index workers_.
     for (auto& w : workers_) {
         detail::worker* raw = w.get();
-        w->thread = std::thread([this, raw] { worker_main(*raw); });
+        w->thread.start(
+            [](void* arg) noexcept -> void* {
+                auto* self = static_cast<detail::worker*>(arg);
+                self->owner->worker_main(*self);
+                return nullptr;
+            },
+            raw);
     }
 }
 
@@ -379,7 +384,7 @@ void wait_until(const wait_target& target) noexcept {
         }
         if (idle_rounds < wait_yield_rounds) {
             ++idle_rounds;
-            std::this_thread::yield();
+            detail::yield_thread();
             continue;
         }
         // Sleep: set the waiter bit, re-check, then wait for the word to change.

@@ -8,10 +8,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <utility>
 
 #include "tinyrt/coro/detail/loop_core.hpp"
+#include "tinyrt/coro/detail/posted_function.hpp"
 #include "tinyrt/coro/loop_stats.hpp"
 
 namespace tinyrt {
@@ -44,17 +44,22 @@ public:
     // of a destroyed one (handles use it to detect a foreign loop). Never 0.
     using detail::loop_core::id;
 
-    // Thread-safe: runs `fn` on the loop thread at its next step, waking the
-    // loop if it sleeps. Allocates one small node. Functions posted after the
-    // loop has finished its last run are dropped when the loop is destroyed
-    // -- never run on a dead loop. If `fn` throws, the error is printed to
-    // stderr ("tinyrt: a function posted to the loop failed: ...", as for a
-    // failed detached task) and the loop goes on.
+    // Thread-safe: runs `fn` (any callable taking no arguments, move-only
+    // ones included; it is moved or copied into the node) on the loop thread
+    // at its next step, waking the loop if it sleeps. Allocates one small
+    // node. Functions posted after the loop has finished its last run are
+    // dropped when the loop is destroyed -- never run on a dead loop. If
+    // `fn` throws, the error is printed to stderr ("tinyrt: a function
+    // posted to the loop failed: ...", as for a failed detached task) and
+    // the loop goes on.
     //
     // A thread that will post later must hold a keep_alive() meanwhile: the
     // loop cannot see a thread that merely intends to post, and with no
     // timer, fd wait, to_thread job or keep-alive left it reports a deadlock.
-    void post(std::function<void()> fn);
+    template <detail::postable F>
+    void post(F&& fn) {
+        detail::loop_core::post(detail::make_posted(std::forward<F>(fn)));
+    }
 
     // A promise that some thread may still post: while the returned object
     // (or a move of it) lives, "every task waits and nothing can wake one"
@@ -102,13 +107,18 @@ public:
     bool valid() const noexcept { return loop_ != nullptr; }
     // Posts to the loop (see event_loop::post). An empty handle is a
     // programming error and ends the program with a message.
-    void post(std::function<void()> fn) const;
+    template <detail::postable F>
+    void post(F&& fn) const {
+        if (loop_ == nullptr) empty_post();
+        loop_->post(std::forward<F>(fn));
+    }
     // Releases the promise (idempotent).
     void reset() noexcept;
 
 private:
     friend class event_loop;
     explicit loop_keep_alive(event_loop* loop) noexcept : loop_(loop) {}
+    [[noreturn]] static void empty_post() noexcept;
     event_loop* loop_ = nullptr;
 };
 

@@ -17,7 +17,6 @@
 // a parked task, whose timer has therefore not fired.
 #pragma once
 
-#include <chrono>
 #include <coroutine>
 #include <cstdint>
 
@@ -25,6 +24,7 @@
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/detail/parked_awaiter.hpp"
 #include "tinyrt/coro/errors.hpp"
+#include "tinyrt/detail/chrono.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {

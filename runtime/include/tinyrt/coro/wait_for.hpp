@@ -19,7 +19,6 @@
 // an error value: it ends the program with "tinyrt: wait_for timed out".
 #pragma once
 
-#include <chrono>
 #include <coroutine>
 #include <cstdint>
 #include <utility>
@@ -27,6 +26,7 @@
 #include "tinyrt/coro/detail/deadline.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/task.hpp"
+#include "tinyrt/detail/chrono.hpp"
 
 namespace tinyrt {
 namespace detail {

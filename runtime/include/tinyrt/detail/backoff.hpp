@@ -18,9 +18,9 @@
 
 #include <cstdint>
 #include <ctime>
-#include <thread>
 
 #include "tinyrt/detail/cpu.hpp"
+#include "tinyrt/detail/os_thread.hpp"
 
 namespace tinyrt::detail {
 
@@ -40,7 +40,7 @@ public:
         if (step_ < spin_rounds) {
             for (std::uint32_t i = 0, n = 1u << step_; i < n; ++i) cpu_relax();
         } else if (step_ < spin_rounds + yield_rounds) {
-            std::this_thread::yield();
+            yield_thread();
         } else {
             const unsigned shift = step_ - spin_rounds - yield_rounds;
             const long micros = 1L << (shift < max_sleep_shift ? shift : max_sleep_shift);

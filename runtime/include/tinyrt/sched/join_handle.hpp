@@ -15,13 +15,13 @@
 #include <exception>
 #include <new>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <utility>
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/futex.hpp"
+#include "tinyrt/detail/os_thread.hpp"
 #include "tinyrt/sched/detail/job_layout.hpp"
 #include "tinyrt/sched/detail/task.hpp"
 #include "tinyrt/sched/detail/worker.hpp"
@@ -68,7 +68,7 @@ struct handle_base {
         if ((before & guest_bit) != 0) {
             // acquire: pairs with the guest's release fetch_or of registered_bit,
             // after which the pool's guest count is visible to this worker.
-            while ((word.load(acquire) & registered_bit) == 0) std::this_thread::yield();
+            while ((word.load(acquire) & registered_bit) == 0) yield_thread();
         }
         return false;
     }

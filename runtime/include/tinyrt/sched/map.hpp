@@ -20,18 +20,61 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <initializer_list>
-#include <iterator>
 #include <optional>
-#include <ranges>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tinyrt/sched/pool.hpp"
 #include "tinyrt/sched/task_group.hpp"
 
 namespace tinyrt::detail {
+
+// What pool.map accepts, without <ranges> (a large header): begin(items)
+// and end(items), found as a range-for finds them (members, std::begin for
+// arrays, or by ADL), giving an iterator with it[k] and end - begin: any
+// sized random-access range (vector, array, span, deque, iota_view...).
+namespace map_access {
+using std::begin;
+using std::end;
+template <typename Range>
+auto first(const Range& r) -> decltype(begin(r)) {
+    return begin(r);
+}
+template <typename Range>
+auto last(const Range& r) -> decltype(end(r)) {
+    return end(r);
+}
+}  // namespace map_access
+
+template <typename Range>
+concept map_range = requires(const Range& r, std::ptrdiff_t k) {
+    map_access::first(r)[k];
+    map_access::last(r) - map_access::first(r);
+};
+
+template <typename Range>
+using map_item_t = decltype(map_access::first(std::declval<const Range&>())[std::ptrdiff_t{}]);
+
+// f(item) as std::invoke calls it: a member pointer is applied to the item,
+// or to what it points to.
+template <typename F, typename Item>
+decltype(auto) map_call(F& f, Item&& item) {
+    if constexpr (!std::is_member_pointer_v<F>) {
+        return f(std::forward<Item>(item));
+    } else if constexpr (std::is_member_function_pointer_v<F>) {
+        if constexpr (requires { (item.*f)(); }) {
+            return (std::forward<Item>(item).*f)();
+        } else {
+            return ((*std::forward<Item>(item)).*f)();
+        }
+    } else if constexpr (requires { item.*f; }) {
+        return (std::forward<Item>(item).*f);
+    } else {
+        return ((*std::forward<Item>(item)).*f);
+    }
+}
 
 // Fills out[lo, hi) with f(items[i]), spawning halves while a chunk is
 // larger than the grain.
@@ -50,9 +93,9 @@ struct map_splitter {
             group.spawn([self, mid, hi] { self(mid, hi); });
             hi = mid;
         }
-        auto first = std::ranges::begin(items);
+        auto first = map_access::first(items);
         for (std::size_t i = lo; i < hi; ++i) {
-            out[i] = std::invoke(f, first[static_cast<std::ptrdiff_t>(i)]);
+            out[i] = map_call(f, first[static_cast<std::ptrdiff_t>(i)]);
         }
     }
 };
@@ -63,14 +106,14 @@ namespace tinyrt {
 
 template <typename F, typename Range>
 auto pool::map(F&& f, const Range& items) {
-    static_assert(
-        std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
-        "pool.map needs a sized random-access range (vector, array, span, iota...)");
-    using Item = std::ranges::range_reference_t<const Range>;
+    static_assert(detail::map_range<Range>,
+                  "pool.map needs a sized random-access range (vector, array, span, iota...)");
+    using Item = detail::map_item_t<Range>;
     using R = std::decay_t<std::invoke_result_t<F&, Item>>;
     static_assert(!std::is_void_v<R>, "pool.map collects results; f must return a value");
 
-    const std::size_t n = static_cast<std::size_t>(std::ranges::size(items));
+    const std::size_t n = static_cast<std::size_t>(detail::map_access::last(items) -
+                                                   detail::map_access::first(items));
     std::size_t grain = n / (8 * static_cast<std::size_t>(size()));
     if (grain == 0) grain = 1;
 

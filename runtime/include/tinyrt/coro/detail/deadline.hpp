@@ -18,19 +18,21 @@
 // thing a sleep must not do.
 #pragma once
 
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <ratio>
-#include <stdexcept>
 #include <type_traits>
 
+#include "tinyrt/detail/chrono.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
 
 inline constexpr std::int64_t never_ns = std::numeric_limits<std::int64_t>::max();
+
+// saturating_ns of a floating-point count of nanoseconds (deadline.cpp):
+// rounded up, saturated; a NaN is bad input (std::invalid_argument).
+std::int64_t saturating_ns_of(long double ns);
 
 // `d` in nanoseconds, rounded up, saturated to the int64 range.
 template <typename Rep, typename Period>
@@ -39,12 +41,8 @@ std::int64_t saturating_ns(std::chrono::duration<Rep, Period> d) {
     constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
     using per_tick = std::ratio_divide<Period, std::nano>;  // ns per tick: num / den
     if constexpr (std::is_floating_point_v<Rep>) {
-        const long double ns = static_cast<long double>(d.count()) * per_tick::num / per_tick::den;
-        if (std::isnan(ns)) TINYRT_THROW(std::invalid_argument("tinyrt: a duration is NaN"));
-        const long double up = std::ceil(ns);
-        if (up >= static_cast<long double>(max)) return max;
-        if (up <= static_cast<long double>(min)) return min;
-        return static_cast<std::int64_t>(up);
+        return saturating_ns_of(static_cast<long double>(d.count()) * per_tick::num /
+                                per_tick::den);
     } else {
         static_assert(sizeof(Rep) <= sizeof(std::int64_t), "durations wider than 64 bits");
         if constexpr (std::is_unsigned_v<Rep>) {

@@ -40,11 +40,11 @@
 #include <exception>
 #include <new>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/detail/os_thread.hpp"
 #include "tinyrt/sched/detail/group_state.hpp"
 #include "tinyrt/sched/detail/job_layout.hpp"
 #include "tinyrt/sched/detail/worker.hpp"
@@ -89,7 +89,7 @@ struct outside_child {
             // Lost to a guest: wait until the pool counts it (DESIGN.md,
             // "Guests", step c). acquire: pairs with the guest's release
             // fetch_or of `registered`.
-            while ((c->state.load(acquire) & registered) == 0) std::this_thread::yield();
+            while ((c->state.load(acquire) & registered) == 0) yield_thread();
         }
         if ((before & claimed) == 0) {
             group_state* g = c->group;

@@ -5,9 +5,9 @@
 #pragma once
 
 #include <cstdint>
-#include <thread>
 
 #include "tinyrt/detail/atomic.hpp"
+#include "tinyrt/detail/os_thread.hpp"
 #include "tinyrt/sched/detail/local_queue.hpp"
 #include "tinyrt/sched/detail/task.hpp"
 #include "tinyrt/sched/detail/worker_state.hpp"
@@ -33,7 +33,7 @@ struct worker {
     // to_thread jobs of this pool that an event loop running on this worker
     // waits for (guarded by the pool's loop_mutex_; pool.hpp, "Loops on workers").
     unsigned loop_jobs = 0;
-    std::thread thread;
+    os_thread thread;  // started and joined by the pool (pool.cpp)
 
     std::uint64_t next_random() noexcept {
         rng ^= rng << 13;
