@@ -198,7 +198,9 @@ detail::task_block* sched_core::find_foreign(detail::worker& w) noexcept {
 
 detail::task_block* sched_core::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
     detail::task_block* b = steal_round(w);
-    if (b == nullptr) return take_from_outside();  // rule 2: fork-join tickets
+    // Never a ticket of a child spawned from outside (rule 3): such a child
+    // may join the task this worker waits in.
+    if (b == nullptr) return nullptr;
     if (b->kind == detail::task_kind::fork_join) return b;
     // A pool.spawn task may wait (join) for the frame this worker waits in,
     // so it must not run on top of it. It is not lost or hidden either: the
@@ -209,7 +211,6 @@ detail::task_block* sched_core::steal_for_waiter(detail::worker& w, bool& moved)
 }
 
 bool sched_core::others_have_work(const detail::worker& self) const noexcept {
-    if (from_outside_.looks_non_empty()) return true;
     for (const auto& w : workers_) {
         if (w.get() != &self && w->queue.looks_non_empty()) return true;
     }
@@ -397,9 +398,9 @@ void wait_until(const wait_target& target) noexcept {
             idle_rounds = 0;
             continue;
         }
-        // Only what this waiter could take counts: another worker's deque or
-        // a ticket (the injection queue and its own older entries are for
-        // others).
+        // Only what this waiter could take counts: another worker's deque
+        // (the injection queue, the tickets and its own older entries are
+        // for others).
         if (w != nullptr && w->help_depth < max_help_depth && w->owner->others_have_work(*w)) {
             idle_rounds = 0;
             continue;

@@ -254,7 +254,7 @@ public:
     detail::task_block* find_foreign(detail::worker& w) noexcept;
 
     // For a waiting worker (wait_until): a fork-join task stolen from another
-    // worker's deque or a ticket of a child spawned from outside, or null. A
+    // worker's deque, or null (never a ticket: DESIGN.md, rule 3). A
     // pool.spawn task stolen meanwhile is not run by the waiter but moved to
     // the injection queue (`moved` is set).
     detail::task_block* steal_for_waiter(detail::worker& w, bool& moved) noexcept;
@@ -262,8 +262,7 @@ public:
     // Whether any queue of this pool looked non-empty (seq_cst loads).
     bool has_visible_work() const noexcept;
 
-    // Whether another worker's deque or the tickets of children from
-    // outside looked non-empty (what a waiter may take).
+    // Whether another worker's deque looked non-empty (what a waiter may take).
     bool others_have_work(const detail::worker& w) const noexcept;
 
     // to_thread on our worker w ("Loops on workers" above): w's event loop

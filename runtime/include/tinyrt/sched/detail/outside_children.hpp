@@ -6,13 +6,14 @@
 // Such a child does not go onto the spawning thread's deque, where the wrong
 // pool's workers would run it, and not only to the pool: every worker of the
 // pool may be waiting. It goes to two places, and whoever claims it first
-// runs it (DESIGN.md, "What a waiting worker may run", rules 2 and 5):
+// runs it (DESIGN.md, "What a waiting worker may run", rules 3 and 5):
 //   - the group's own list (outside_list, a stack of blocks): the group's
 //     waiter claims and runs the children it finds there, at any depth, as
 //     a guest when it is a worker of another pool (worker.hpp); a waiter
 //     that is no pool's worker only retires them;
 //   - a ticket in the pool's queue of children from outside (pool.hpp),
-//     which idle and waiting workers of the pool take.
+//     which the pool's workers take in their loop, never while they wait:
+//     the child may join the very task a waiter's frame belongs to.
 // Each such block holds two references (list, ticket) and a state word:
 //   spawn:   count += 1; push on the list (release); queue the ticket;
 //            poke the group (flip bit 1 of its word, release) and wake a
