@@ -2,8 +2,13 @@
 //
 // In one run, on the same 1 and 2 workers:
 //   - recursive fib(30) and fib(35), spawning every call (no cut-off), with
-//     tinyrt::task_group, tbb::task_group, OpenMP tasks, and sequentially;
-//   - an empty spawn + wait loop: nanoseconds per fork-join;
+//     tinyrt::task_group, tinyrt::join, tbb::task_group, OpenMP tasks, and
+//     sequentially; on 1 worker, the overhead per spawn against the
+//     sequential code (Lace's way of reporting it) and on 2 workers the
+//     speed-up over 1 worker;
+//   - an empty spawn + wait loop: nanoseconds per fork-join, on 1 worker
+//     and on 2 (where the second worker is idle: the cost of an idle peer),
+//     with the idle peer's parks per second;
 //   - map over 10 million ints: pool.map vs an OpenMP parallel for.
 // Prints the median of several runs and the ratio of each peer to tinyrt.
 // Peers run after tinyrt so their idle spinning threads cannot slow it down.
@@ -47,6 +52,14 @@ double median_ms(int runs, const std::function<void()>& body) {
 }
 
 // --- fib ---------------------------------------------------------------
+
+// fib with tinyrt::join. As in Lace's fib, the n-1 branch is the one
+// offered to other workers (join's second closure) and n-2 runs inline.
+int fib_join(int n) {
+    if (n < 2) return n;
+    auto [a, b] = tinyrt::join([n] { return fib_join(n - 2); }, [n] { return fib_join(n - 1); });
+    return a + b;
+}
 
 #if TINYRT_BENCH_TBB
 int fib_tbb(int n) {
@@ -103,15 +116,21 @@ int main(int argc, char** argv) {
         runs, slow_runs);
 
     for (int n : {30, 35}) {
+        double one_worker_ms[2] = {0, 0};  // task_group, join
         for (unsigned workers : {1U, 2U}) {
             std::vector<row> rows;
             {
                 tinyrt::pool pool{{.workers = workers}};
-                rows.push_back({"tinyrt::task_group", median_ms(runs, [&] {
-                                    sink = pool.spawn([&] { return test_support::fib(pool, n); }).join();
+                rows.push_back(
+                    {"tinyrt::task_group", median_ms(runs, [&] {
+                         sink = pool.spawn([&] { return test_support::fib(pool, n); }).join();
+                     })});
+                rows.push_back({"tinyrt::join", median_ms(runs, [&] {
+                                    sink = pool.spawn([&] { return fib_join(n); }).join();
                                 })});
             }
-            rows.push_back({"sequential fib", median_ms(runs, [&] { sink = test_support::fib_plain(n); })});
+            rows.push_back(
+                {"sequential fib", median_ms(runs, [&] { sink = test_support::fib_plain(n); })});
 #if TINYRT_BENCH_TBB
             {
                 tbb::global_control limit(tbb::global_control::max_allowed_parallelism, workers);
@@ -137,32 +156,72 @@ int main(int argc, char** argv) {
                           workers == 1 ? "" : "s", spawns_of_fib(n));
             print_rows(title, rows);
             if (workers == 1) {
-                double per_spawn =
-                    (rows[0].ms - rows[1].ms) * 1e6 / static_cast<double>(spawns_of_fib(n));
-                std::printf("  tinyrt overhead per spawned task (vs sequential): %.1f ns\n",
-                            per_spawn);
+                for (int k = 0; k < 2; ++k) {
+                    one_worker_ms[k] = rows[static_cast<std::size_t>(k)].ms;
+                    double per_spawn = (rows[static_cast<std::size_t>(k)].ms - rows[2].ms) * 1e6 /
+                                       static_cast<double>(spawns_of_fib(n));
+                    std::printf("  %s overhead per spawned task (vs sequential): %.2f ns\n",
+                                rows[static_cast<std::size_t>(k)].name.c_str(), per_spawn);
+                }
+            } else {
+                for (int k = 0; k < 2; ++k) {
+                    std::printf("  %s speed-up over 1 worker: %.2fx\n",
+                                rows[static_cast<std::size_t>(k)].name.c_str(),
+                                one_worker_ms[k] / rows[static_cast<std::size_t>(k)].ms);
+                }
             }
         }
     }
 
-    // Empty fork-join: one spawn + one wait per iteration, on 1 worker.
+    // Empty fork-join: one spawn + one wait per iteration, on 1 worker (with
+    // the peers), then on 2 workers, where the second one has nothing to do.
     {
         const long iters = quick ? 200000 : 2000000;
+        auto empty_task_group = [&](tinyrt::pool& pool) {
+            return median_ms(runs,
+                             [&] {
+                                 pool.spawn([&] {
+                                         for (long i = 0; i < iters; ++i) {
+                                             tinyrt::task_group g{pool};
+                                             g.spawn([] {});
+                                             g.wait();
+                                         }
+                                     })
+                                     .join();
+                             }) *
+                   1e6 / static_cast<double>(iters);
+        };
+        auto empty_join = [&](tinyrt::pool& pool) {
+            return median_ms(runs,
+                             [&] {
+                                 pool.spawn([&] {
+                                         for (long i = 0; i < iters; ++i) {
+                                             auto [x, y] =
+                                                 tinyrt::join([] { return 1; }, [] { return 2; });
+                                             sink = x + y;
+                                         }
+                                     })
+                                     .join();
+                             }) *
+                   1e6 / static_cast<double>(iters);
+        };
+        {
+            tinyrt::pool pool{{.workers = 2}};
+            auto before = pool.stats().total();
+            auto start = std::chrono::steady_clock::now();
+            std::vector<row> two = {{"tinyrt task_group spawn+wait", empty_task_group(pool)},
+                                    {"tinyrt::join", empty_join(pool)}};
+            double secs =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            auto after = pool.stats().total();
+            print_rows("empty spawn + wait, 2 workers (per fork-join):", two, "ns");
+            std::printf("  parks per second during these runs: %.0f\n",
+                        static_cast<double>(after.parks - before.parks) / secs);
+        }
         std::vector<row> rows;
         tinyrt::pool pool{{.workers = 1}};
-        rows.push_back({"tinyrt task_group spawn+wait",
-                        median_ms(runs,
-                                  [&] {
-                                      pool.spawn([&] {
-                                              for (long i = 0; i < iters; ++i) {
-                                                  tinyrt::task_group g{pool};
-                                                  g.spawn([] {});
-                                                  g.wait();
-                                              }
-                                          })
-                                          .join();
-                                  }) *
-                            1e6 / static_cast<double>(iters)});
+        rows.push_back({"tinyrt task_group spawn+wait", empty_task_group(pool)});
+        rows.push_back({"tinyrt::join", empty_join(pool)});
 #if TINYRT_BENCH_TBB
         {
             tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);

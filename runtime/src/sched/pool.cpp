@@ -8,6 +8,7 @@
 // "Guests": the one home of the helping rule.
 #include "tinyrt/sched/pool.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 #include "tinyrt/detail/cpu.hpp"
@@ -22,6 +23,13 @@ namespace {
 // cheap (a few loads per victim); a short search catches work that a busy
 // worker is about to push without paying for a park and a wake-up.
 constexpr int search_rounds = 64;
+
+// After those sweeps a counted searcher lingers this long before it parks,
+// so each worker parks at most once per linger_time (parking.hpp, "Why a
+// counted searcher lingers"), yielding its core between looks. It asks busy
+// workers to publish at most once per linger_request_interval.
+constexpr std::chrono::microseconds linger_time{1000};
+constexpr std::chrono::microseconds linger_request_interval{50};
 
 // Tasks taken from other queues while waiting may nest this deep (DESIGN.md,
 // "What a waiting worker may run", rule 2).
@@ -136,7 +144,7 @@ detail::task_block* sched_core::take_injected() noexcept {
 // its end is recorded, as a recycled block is). The name and kind travel
 // with the spawn event; the timeline gives them to the task's begin.
 namespace {
-std::uint64_t trace_id(const detail::task_block* b) noexcept {
+std::uint64_t trace_id(const detail::task_header* b) noexcept {
     return reinterpret_cast<std::uintptr_t>(b);
 }
 }  // namespace
@@ -152,7 +160,7 @@ void sched_core::trace_child_spawn(detail::task_block* b, std::source_location l
                       trace_id(b));
 }
 
-void sched_core::run_task_traced(detail::task_block* b) noexcept {
+void sched_core::run_task_traced(detail::task_header* b) noexcept {
     const std::uint64_t id = trace_id(b);
     trace::task_begin(id, nullptr, 0,
                       b->kind == detail::task_kind::fork_join ? trace::task_kind::fork_join
@@ -162,7 +170,7 @@ void sched_core::run_task_traced(detail::task_block* b) noexcept {
     trace::task_end(id);
 }
 
-detail::task_block* sched_core::steal_round(detail::worker& w) noexcept {
+detail::task_header* sched_core::steal_round(detail::worker& w) noexcept {
     const std::size_t n = workers_.size();
     if (n < 2) return nullptr;
     const std::size_t start = static_cast<std::size_t>(w.next_random() % n);
@@ -172,7 +180,7 @@ detail::task_block* sched_core::steal_round(detail::worker& w) noexcept {
             detail::worker& victim = *workers_[(start + k) % n];
             if (&victim == &w) continue;
             w.counters.steal_attempts.add();
-            detail::task_block* b = nullptr;
+            detail::task_header* b = nullptr;
             switch (victim.queue.steal(b)) {
                 case detail::local_queue::deque::steal_result::success:
                     w.counters.tasks_stolen.add();
@@ -190,14 +198,14 @@ detail::task_block* sched_core::steal_round(detail::worker& w) noexcept {
     return nullptr;
 }
 
-detail::task_block* sched_core::find_foreign(detail::worker& w) noexcept {
+detail::task_header* sched_core::find_foreign(detail::worker& w) noexcept {
     if (detail::task_block* b = take_injected()) return b;
     if (detail::task_block* b = take_from_outside()) return b;
     return steal_round(w);
 }
 
-detail::task_block* sched_core::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
-    detail::task_block* b = steal_round(w);
+detail::task_header* sched_core::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
+    detail::task_header* b = steal_round(w);
     // Never a ticket of a child spawned from outside (rule 3): such a child
     // may join the task this worker waits in.
     if (b == nullptr) return nullptr;
@@ -205,7 +213,7 @@ detail::task_block* sched_core::steal_for_waiter(detail::worker& w, bool& moved)
     // A pool.spawn task may wait (join) for the frame this worker waits in,
     // so it must not run on top of it. It is not lost or hidden either: the
     // injection queue is public, counted for parking, and notified.
-    enqueue_injected(b);
+    enqueue_injected(detail::block_of(b));  // only blocks hold pool.spawn tasks
     moved = true;
     return nullptr;
 }
@@ -226,15 +234,37 @@ bool sched_core::has_visible_work() const noexcept {
     return false;
 }
 
-detail::task_block* sched_core::search(detail::worker& w, bool counted) noexcept {
+detail::task_header* sched_core::search(detail::worker& w, bool counted) noexcept {
     if (!counted) counted = idle_.begin_search();
-    detail::task_block* b = nullptr;
+    detail::task_header* b = nullptr;
     for (int round = 0; round < search_rounds && b == nullptr; ++round) {
         b = find_foreign(w);
         if (b == nullptr) detail::cpu_relax();
     }
+    // Counted searchers linger before parking (parking.hpp); not during
+    // shutdown, which waits for every worker to park.
+    if (b == nullptr && counted && !stopping_.load(detail::relaxed)) b = linger(w);  // a hint
     if (counted) idle_.end_search(b != nullptr);
     return b;
+}
+
+detail::task_header* sched_core::linger(detail::worker& w) noexcept {
+    const auto start = std::chrono::steady_clock::now();
+    auto next_request = start + linger_request_interval;
+    for (;;) {
+        detail::yield_thread();
+        const auto now = std::chrono::steady_clock::now();
+        // Public work is taken at once; a steal request (which makes a busy
+        // owner publish: local_queue.hpp, step 3) only every interval, so
+        // that a lingering worker does not take every tiny task its peer
+        // spawns and then joins at once.
+        const bool ask = now >= next_request;
+        if (ask || has_visible_work()) {
+            if (detail::task_header* b = find_foreign(w)) return b;
+            if (ask) next_request = now + linger_request_interval;
+        }
+        if (now - start >= linger_time) return nullptr;
+    }
 }
 
 sched_core::park_result sched_core::park(detail::worker& w) {
@@ -277,7 +307,7 @@ void sched_core::worker_main(detail::worker& w) {
     bool counted_searcher = false;  // woken by a notifier, which counted us as searching
     bool idle = true;               // counted in idle_'s idle workers (all start idle)
     for (;;) {
-        detail::task_block* b = nullptr;
+        detail::task_header* b = nullptr;
         if (++w.tick == 61) {  // fairness: outside work is not starved by a deep local tree
             w.tick = 0;
             b = take_injected();
@@ -325,7 +355,7 @@ namespace {
 
 // A task a waiting worker runs (rules 1, 2): reported as running, then the
 // wait's word again.
-void run_while_waiting(sched_core& p, worker& w, task_block* b, std::uintptr_t waiting) noexcept {
+void run_while_waiting(sched_core& p, worker& w, task_header* b, std::uintptr_t waiting) noexcept {
     w.state.set(worker_activity::running, b);
     p.run_task(w, b);
     w.state.restore(waiting);
@@ -350,7 +380,7 @@ void wait_until(const wait_target& target) noexcept {
         }
         if (w != nullptr) {
             sched_core& p = *w->owner;
-            task_block* b = nullptr;
+            task_header* b = nullptr;
             if (w->queue.logical_bottom() > target.own_mark) b = p.pop_local(*w);  // rule 1
             if (b != nullptr) {
                 run_while_waiting(p, *w, b, waiting);

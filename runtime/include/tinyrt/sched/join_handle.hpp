@@ -155,7 +155,7 @@ struct spawn_job_of<T>::job {
         slot::construct(b, std::forward<G>(g));
         auto* s = new (b->storage) handle_state<T>();
         s->run_claimed = &run_claimed;
-        b->run = &run;
+        b->run = &block_entry<&run>;
         b->kind = task_kind::spawned;
         return s;
     }

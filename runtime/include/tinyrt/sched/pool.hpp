@@ -211,26 +211,32 @@ public:
     // spawn_route::injection's queueing (above); out of line, it is rare.
     void submit_injected(detail::task_block* b);
 
-    // The calling worker must be one of ours.
-    void push_local(detail::worker& w, detail::task_block* b) {
+    // The calling worker must be one of ours; counted as a spawned task.
+    void push_local(detail::worker& w, detail::task_header* b) {
         w.counters.tasks_spawned.add();
-        if (!idle_.others_idle() && w.queue.try_push_private(b)) return;  // the fast path
+        push_job(w, b);
+    }
+
+    // push_local, uncounted: tinyrt::join's stack job, counted only when it
+    // is stolen (fork_join.hpp).
+    void push_job(detail::worker& w, detail::task_header* b) {
+        if (w.queue.try_push_private(b, idle_.others_idle())) return;  // the fast path
         push_local_slow(w, b);
     }
 
     // The calling worker's newest task, or null.
-    detail::task_block* pop_local(detail::worker& w) {
-        if (detail::task_block* b = w.queue.try_pop_private()) return b;  // the fast path
+    detail::task_header* pop_local(detail::worker& w) {
+        if (detail::task_header* b = w.queue.try_pop_private()) return b;  // the fast path
         return pop_local_slow(w);
     }
 
-    [[gnu::noinline]] void push_local_slow(detail::worker& w, detail::task_block* b) {
+    [[gnu::noinline]] void push_local_slow(detail::worker& w, detail::task_header* b) {
         if (w.queue.push(b, idle_.others_idle())) made_public();
     }
 
-    [[gnu::noinline]] detail::task_block* pop_local_slow(detail::worker& w) {
+    [[gnu::noinline]] detail::task_header* pop_local_slow(detail::worker& w) {
         bool published = false;
-        detail::task_block* b = w.queue.pop(published);
+        detail::task_header* b = w.queue.pop(published);
         if (published) made_public();
         return b;
     }
@@ -240,7 +246,7 @@ public:
         if (w.queue.publish_all()) made_public();
     }
 
-    void run_task(detail::worker& w, detail::task_block* b) noexcept {
+    void run_task(detail::worker& w, detail::task_header* b) noexcept {
         w.counters.tasks_run.add();
         // One predictable branch while this thread is not traced (pool.cpp).
         if (trace::current_buffer() != nullptr) [[unlikely]]
@@ -248,16 +254,16 @@ public:
         b->run(b);
     }
     // run_task on a traced thread: the task's begin and end around it.
-    [[gnu::noinline]] void run_task_traced(detail::task_block* b) noexcept;
+    [[gnu::noinline]] void run_task_traced(detail::task_header* b) noexcept;
 
     // A task from the injection queue or another worker's deque, or null.
-    detail::task_block* find_foreign(detail::worker& w) noexcept;
+    detail::task_header* find_foreign(detail::worker& w) noexcept;
 
     // For a waiting worker (wait_until): a fork-join task stolen from another
     // worker's deque, or null (never a ticket: DESIGN.md, rule 3). A
     // pool.spawn task stolen meanwhile is not run by the waiter but moved to
     // the injection queue (`moved` is set).
-    detail::task_block* steal_for_waiter(detail::worker& w, bool& moved) noexcept;
+    detail::task_header* steal_for_waiter(detail::worker& w, bool& moved) noexcept;
 
     // Whether any queue of this pool looked non-empty (seq_cst loads).
     bool has_visible_work() const noexcept;
@@ -290,8 +296,10 @@ private:
     void enqueue_injected(detail::task_block* b);
     detail::task_block* take_injected() noexcept;
     detail::task_block* take_from_outside() noexcept;
-    detail::task_block* steal_round(detail::worker& w) noexcept;
-    detail::task_block* search(detail::worker& w, bool counted) noexcept;
+    detail::task_header* steal_round(detail::worker& w) noexcept;
+    detail::task_header* search(detail::worker& w, bool counted) noexcept;
+    // The end of a counted search: looks for work for a bounded time.
+    detail::task_header* linger(detail::worker& w) noexcept;
     enum class park_result { rung, found_work, found_work_counted, exit };
     park_result park(detail::worker& w);
     void worker_main(detail::worker& w);

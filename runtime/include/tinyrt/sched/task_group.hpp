@@ -133,7 +133,7 @@ private:
     void run_own_children() noexcept {
         detail::worker& w = *state_.owner();
         while (!detail::group_state::finished(&state_) && w.queue.logical_bottom() > mark_) {
-            detail::task_block* b = pool_.pop_local(w);
+            detail::task_header* b = pool_.pop_local(w);
             if (b == nullptr) break;
             pool_.run_task(w, b);
         }

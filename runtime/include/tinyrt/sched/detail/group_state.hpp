@@ -144,7 +144,7 @@ struct child_job {
     static child_header* construct(task_block* b, G&& g, group_state* group, bool by_owner) {
         slot::construct(b, std::forward<G>(g));
         auto* h = new (b->storage) child_header{group, by_owner};
-        b->run = &run;
+        b->run = &block_entry<&run>;
         b->kind = task_kind::fork_join;
         return h;
     }

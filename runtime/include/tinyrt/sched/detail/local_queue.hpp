@@ -18,7 +18,14 @@
 //      or asleep in the worker loop; idle_set::others_idle),
 //      the owner publishes everything (private items first, oldest first,
 //      then the new item) and the caller runs the notify protocol of
-//      parking.hpp. Work that an idle worker could take is never private.
+//      parking.hpp. Work that an idle worker could take is not private,
+//      with one exception, a quiet run: when `unclaimed_limit` public items
+//      in a row came back to the owner's own pop (no idle worker took one:
+//      the tasks end before a thief gets to them), the next `quiet_pushes`
+//      pushes stay private although others are idle, and then step 1
+//      resumes. Publishing such tasks only costs the owner an atomic
+//      exchange per pop and its idle peers wake-ups; they still get work
+//      through steal requests (step 3).
 //   2. Otherwise the item goes to the private buffer (the fast path). If the
 //      buffer is full, its older half is published first.
 //   3. A thief that finds a victim's deque empty sets the victim's
@@ -51,13 +58,17 @@ namespace tinyrt::detail {
 
 class local_queue {
 public:
-    using deque = chase_lev_deque<task_block*>;
+    using deque = chase_lev_deque<task_header*>;
     static constexpr std::uint32_t private_capacity = 64;  // a power of two
+    // Step 1's quiet run: after this many unclaimed public items in a row,
+    // this many pushes stay private.
+    static constexpr std::uint32_t unclaimed_limit = 8;
+    static constexpr std::uint32_t quiet_pushes = 256;
 
     // Owner only. Returns true when the item (and maybe others) became
     // public: the caller must then run the notify protocol.
-    bool push(task_block* b, bool others_idle) {
-        if (others_idle) {
+    bool push(task_header* b, bool others_idle) {
+        if (others_idle && !quiet()) {
             publish(count());
             public_.push(b);
             return true;
@@ -74,11 +85,13 @@ public:
     }
 
     // Owner only, the inlined fast path: a private push when the buffer has
-    // room and no thief asked for work. False: use push().
-    bool try_push_private(task_block* b) noexcept {
+    // room, no thief asked for work and step 1 does not publish. False: use
+    // push().
+    bool try_push_private(task_header* b, bool others_idle) noexcept {
         bool requested = steal_request_.load(relaxed);  // a hint set by thieves; see steal()
         const std::uint32_t n = count();
         if (n == private_capacity || requested) return false;
+        if (others_idle && !quiet()) return false;
         private_[(private_head_ + n) & (private_capacity - 1)] = b;
         set_count(n + 1);
         return true;
@@ -86,7 +99,7 @@ public:
 
     // Owner only, the inlined fast path: the newest private item, or null
     // (then use pop()).
-    task_block* try_pop_private() noexcept {
+    task_header* try_pop_private() noexcept {
         bool requested = steal_request_.load(relaxed);  // a hint set by thieves; see steal()
         const std::uint32_t n = count();
         if (n == 0 || requested) return nullptr;
@@ -96,13 +109,20 @@ public:
 
     // Owner only: the newest item, or null. `published` is set when a steal
     // request was served (the caller must notify).
-    task_block* pop(bool& published) {
+    task_header* pop(bool& published) {
         published = serve_request();
         if (const std::uint32_t n = count(); n > 0) {
             set_count(n - 1);
             return private_[(private_head_ + n - 1) & (private_capacity - 1)];
         }
-        return public_.pop();
+        task_header* b = public_.pop();
+        // Step 1's quiet run: count the public items nobody took.
+        unclaimed_ = b != nullptr ? unclaimed_ + 1 : 0;
+        if (unclaimed_ == unclaimed_limit) {
+            unclaimed_ = 0;
+            quiet_left_ = quiet_pushes;
+        }
+        return b;
     }
 
     // Owner only: the logical bottom index (one past the newest item).
@@ -114,7 +134,7 @@ public:
     bool publish_all() { return publish(count()); }
 
     // Any thread.
-    deque::steal_result steal(task_block*& out) {
+    deque::steal_result steal(task_header*& out) {
         deque::steal_result r = public_.steal(out);
         if (r == deque::steal_result::empty &&
             !steal_request_.load(relaxed)) {  // read first: no needless write to the owner's line
@@ -160,6 +180,13 @@ private:
         return n > 0;
     }
 
+    // Step 1's quiet run: true while it lasts, counting down one push.
+    bool quiet() noexcept {
+        if (quiet_left_ == 0) return false;
+        --quiet_left_;
+        return true;
+    }
+
     bool serve_request() {
         if (!steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
         // cleared before publishing, so a new request is not lost
@@ -170,8 +197,10 @@ private:
     }
 
     deque public_;
-    task_block* private_[private_capacity] = {};
+    task_header* private_[private_capacity] = {};
     std::uint32_t private_head_ = 0;  // index of the oldest private item
+    std::uint32_t unclaimed_ = 0;     // public items in a row the owner popped back itself
+    std::uint32_t quiet_left_ = 0;    // pushes left in the quiet run (step 1)
     detail::atomic<std::uint32_t> private_count_{0};
     alignas(cache_line) detail::atomic<bool> steal_request_{false};
 };

@@ -116,7 +116,7 @@ struct outside_job {
     static outside_child* construct(task_block* b, G&& f, group_state* g) {
         slot::construct(b, std::forward<G>(f));
         auto* c = new (b->storage) outside_child(g, &execute);
-        b->run = &outside_child::run_ticket;
+        b->run = &block_entry<&outside_child::run_ticket>;
         b->kind = task_kind::fork_join;
         return c;
     }

@@ -56,6 +56,16 @@
 // Why search a bounded time and then park: a parked worker costs nothing,
 // and a spinning one takes a core from a worker with real work, which
 // matters most when workers outnumber cores. The idle-CPU test checks it.
+//
+// Why a counted searcher lingers (pool.cpp, linger) before it parks: a
+// park costs the other workers a heavy fence (a membarrier interrupt) and
+// the next notifier a futex wake. A worker that parked right after each
+// short search would be woken by the next public spawn and park again,
+// many thousand times a second, next to a busy peer that spawns and joins
+// tiny tasks. Lingering for a fixed time after its search bounds the parks
+// of each worker to one per linger period. Only counted searchers (at most
+// half the pool) linger, so the CPU spent this way is bounded too, and a
+// pool with no work at all parks every worker and stays asleep.
 #pragma once
 
 #include <atomic>

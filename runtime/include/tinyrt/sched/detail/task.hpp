@@ -24,28 +24,52 @@
 
 namespace tinyrt::detail {
 
+struct task_header;
 struct task_block;
 
-// Runs the job stored in the block, then gives the block back (or leaves it
-// to a join_handle that still refers to it). Called exactly once per spawn.
-using task_fn = void (*)(task_block*) noexcept;
+// Runs the queued job, then gives its memory back (a block to its cache, or
+// to a join_handle that still refers to it; a stack job signals its owner).
+// Called exactly once per queued job.
+using task_fn = void (*)(task_header*) noexcept;
 
 inline constexpr std::size_t task_block_size = 128;
 
-// What made a queued block: a task_group child (fork-join) or a pool.spawn
-// task. A waiting worker runs a task it took from elsewhere only if it is a
-// fork-join child (pool.cpp, wait_until).
+// What made a queued job: a fork-join child (a task_group child or the
+// second closure of tinyrt::join) or a pool.spawn task. A waiting worker runs
+// a task it took from elsewhere only if it is a fork-join child (pool.cpp,
+// wait_until).
 enum class task_kind : std::uintptr_t { fork_join, spawned };
 
-struct alignas(cache_line) task_block {
+// What every queued job starts with, and all that the queues and the worker
+// loop read: how to run it and its kind. Two kinds of object derive from it:
+// task_block (a 128-byte block from a cache, the closure inside it) and
+// stack_job (tinyrt::join's second closure, in the joining frame:
+// stack_job.hpp). The queues hold task_header pointers; a job's own `run`
+// knows which of the two it is and converts back with static_cast.
+struct task_header {
     task_fn run = nullptr;
     union {
-        task_block* next = nullptr;  // free-list link, only while cached
+        task_block* next = nullptr;  // a block's free-list link, only while cached
         task_kind kind;              // set with `run` when a job is built, while queued
     };
-    alignas(16) std::byte storage[task_block_size - 2 * sizeof(void*)];
+};
+
+struct alignas(cache_line) task_block : task_header {
+    alignas(16) std::byte storage[task_block_size - sizeof(task_header)];
 };
 static_assert(sizeof(task_block) == task_block_size);
+
+// The block a block job's run function receives (see task_header).
+inline task_block* block_of(task_header* h) noexcept {
+    return static_cast<task_block*>(h);
+}
+
+// The entry of a job built in a block: adapts a run function taking the
+// block (F) to task_fn, with no extra call (F is inlined into it).
+template <void (*F)(task_block*) noexcept>
+void block_entry(task_header* h) noexcept {
+    F(block_of(h));
+}
 
 inline constexpr std::size_t task_storage_size = sizeof(task_block::storage);
 

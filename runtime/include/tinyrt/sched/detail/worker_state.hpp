@@ -3,8 +3,9 @@
 //
 // One word, one writer (the worker), one relaxed store per transition; no
 // decision of the scheduler depends on it. Packed: the low 3 bits are the
-// activity, the rest is the address of the task block the worker runs (or
-// waits in), which is cache-line aligned; 0 when it runs none. The address
+// activity, the rest is the address of the task the worker runs (or waits
+// in): its task_header, at least 8-byte aligned (a task block is cache-line
+// aligned, a stack job pointer-aligned); 0 when it runs none. The address
 // only identifies a task, nobody dereferences it.
 //
 // Values and transitions:
@@ -35,7 +36,7 @@
 
 namespace tinyrt::detail {
 
-struct task_block;
+struct task_header;
 
 enum class worker_activity : std::uintptr_t {
     outside = 0,
@@ -58,7 +59,7 @@ public:
         // A report for readers on other threads; nothing is published through it.
         word_.store(static_cast<std::uintptr_t>(a), relaxed);
     }
-    void set(worker_activity a, const task_block* task) noexcept {
+    void set(worker_activity a, const task_header* task) noexcept {
         // As above.
         word_.store(reinterpret_cast<std::uintptr_t>(task) | static_cast<std::uintptr_t>(a),
                     relaxed);
