@@ -270,15 +270,20 @@ detail::task_header* sched_core::linger(detail::worker& w) noexcept {
 sched_core::park_result sched_core::park(detail::worker& w) {
     const unsigned before = idle_.announce(w.index);  // park step 1
     idle_.park_fence();                               // step 2
-    // Shutdown step 3 reads the guests before the queues: a guest's spawns
-    // are queued before it leaves, so "no guest" here means they are seen.
+    // Shutdown step 3 reads the guests and stopping_ before the queues: a
+    // guest's spawns are queued before it leaves, and every spawn from
+    // outside is queued before ~pool sets stopping_, so "no guest" and
+    // "stopping" here mean the re-check below sees them. (Read after the
+    // re-check, stopping_ could come from a ~pool whose last spawns the
+    // re-check missed: those tasks would never run.)
     const bool no_guests = guests_.load(detail::seq_cst) == 0;
+    const bool stopping = stopping_.load(detail::seq_cst);
     if (has_visible_work()) {  // step 3
         return idle_.cancel(w.index) ? park_result::found_work_counted
                                      : park_result::found_work;  // step 4
     }
     if (terminated_.load(detail::seq_cst) ||
-        (stopping_.load(detail::seq_cst) && before + 1 == workers_.size() && no_guests)) {
+        (stopping && before + 1 == workers_.size() && no_guests)) {
         // Shutdown step 3: every worker is parked and nothing is queued.
         terminated_.store(true, detail::seq_cst);
         bool rung = idle_.cancel(w.index);

@@ -51,8 +51,8 @@
 //      (they are children of work that was already spawned).
 //   2. wake every parked worker.
 //   3. Each worker keeps running tasks. A worker that finds nothing parks;
-//      if it is the last one to park (all N announced), stopping_ is set, no
-//      guest runs one of our tasks (guests_ == 0, read before the re-check)
+//      if it is the last one to park (all N announced), stopping_ is set and
+//      no guest runs one of our tasks (guests_ == 0; both read before the re-check)
 //      and its re-check saw no work anywhere, the pool is quiescent: nothing
 //      is queued, nothing runs (a running task belongs to a worker that is
 //      not parked, or to a counted guest), so nothing can be spawned again.
@@ -177,8 +177,8 @@ public:
 
     // Queues the ticket of a task_group child spawned from a thread that is
     // not one of our workers (detail/outside_children.hpp): workers take it
-    // in their loop and while waiting (DESIGN.md, "What a waiting worker may
-    // run", rule 2), and are notified. Never throws.
+    // in their loop, never while waiting (DESIGN.md, "What a waiting worker
+    // may run", rule 3), and are notified. Never throws.
     void submit_from_outside(detail::task_block* b) noexcept;
 
     // Queues a block whose job is constructed: on the calling worker's deque
