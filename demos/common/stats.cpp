@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/heading.hpp"
+#include "common/timeline.hpp"
 #include "tinyrt/coro/event_loop.hpp"
 #include "tinyrt/sched/pool.hpp"
 
@@ -30,6 +31,7 @@ void stats_sink::add_flag(args& a) {
     a.add_switch("stats", enabled_,
                  "after the run, print what each pool and event loop did (pool.stats(), "
                  "loop.stats())");
+    timeline().add_flags(a);
 }
 
 void stats_sink::report(const std::string& label, const tinyrt::pool& p) {
@@ -41,6 +43,11 @@ void stats_sink::report(const std::string& label, const tinyrt::event_loop& loop
 }
 
 void stats_sink::print() const {
+    print_tables();
+    timeline().write();
+}
+
+void stats_sink::print_tables() const {
     if (!enabled_) return;
     print_heading("--stats");
     if (pools_.empty() && loops_.empty()) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/args.hpp"
+#include "common/timeline.hpp"
 #include "tinyrt/coro/loop_stats.hpp"
 #include "tinyrt/sched/stats.hpp"
 
@@ -25,7 +26,8 @@ namespace demo {
 
 class stats_sink {
 public:
-    // Registers --stats on `a`.
+    // Registers --stats on `a`, and the timeline's --trace and --html
+    // (common/timeline.hpp).
     void add_flag(args& a);
     bool enabled() const noexcept { return enabled_; }
 
@@ -36,10 +38,12 @@ public:
     void report(const std::string& label, const tinyrt::event_loop& loop);
 
     // With --stats: one table per pool (a row per worker and the total) and
-    // one for all loops (a row per loop), in the order reported.
+    // one for all loops (a row per loop), in the order reported. Then the
+    // timeline's files, if asked for.
     void print() const;
 
 private:
+    void print_tables() const;
     struct pool_entry {
         std::string label;
         tinyrt::pool_stats stats;

@@ -12,8 +12,8 @@
 #include <cstdio>
 
 #include "common/args.hpp"
-#include "common/heading.hpp"
 #include "common/clock.hpp"
+#include "common/heading.hpp"
 #include "common/stats.hpp"
 #include "tinyrt/coro.hpp"
 
@@ -76,6 +76,7 @@ void cell(const char* title, Make make) {
     demo::print_heading(title);
     demo::stopwatch sw;
     tinyrt::event_loop loop;
+    demo::observe(loop);
     tinyrt::run_on(loop, make());
     elapsed(sw);
     if (demo::stats().enabled()) {

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "common/args.hpp"
-#include "common/heading.hpp"
 #include "common/clock.hpp"
+#include "common/heading.hpp"
 #include "common/http_blocking_client.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
@@ -78,7 +78,7 @@ tinyrt::task<std::string> salvar(tinyrt::pool& disk, std::string url, std::strin
 
 // Salvar todas as imagens da lista.
 tinyrt::task<void> salvar_all(std::vector<std::string> l, std::string dir) {
-    tinyrt::pool disk{{.workers = 2}};  // aiofiles' thread pool
+    tinyrt::pool disk{demo::pool_options(2, "disk")};  // aiofiles' thread pool
     std::vector<tinyrt::task<std::string>> tarefas;
     for (const auto& url : l) tarefas.push_back(salvar(disk, url, dir));
     demo::stopwatch t1;
@@ -178,6 +178,7 @@ void cell_salvar(std::chrono::milliseconds tick) {
     demo::print_heading("asyncio.run(salvarAll(l))");
     std::fflush(stdout);
     tinyrt::event_loop loop;
+    demo::observe(loop);
     tinyrt::run_on(loop, salvar_all(l, dir));
     demo::stats().report("asyncio.run(salvarAll(l))", loop);
     std::printf("(imagens em %s)\n", dir.c_str());

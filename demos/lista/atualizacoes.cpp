@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "common/timeline.hpp"
 #include "lista.hpp"
 #include "tinyrt/sync/mutex.hpp"
 
@@ -40,9 +41,9 @@ void run_threads(long count, Body body) {
     try {
 #endif
         for (long t = 0; t < count; ++t) {
-            pool.emplace_back([&] {
+            pool.emplace_back([&, t] {
                 start.wait();
-                body();
+                demo::timeline().run_as_task("thread " + std::to_string(t), "atualizar", body);
             });
         }
 #if defined(__cpp_exceptions)
@@ -53,7 +54,8 @@ void run_threads(long count, Body body) {
     start.count_down();
     for (auto& th : pool) th.join();
     if (failure != nullptr) {
-        std::fprintf(stderr, "lista: could only start %zu of %ld threads: %s (try a smaller --threads)\n",
+        std::fprintf(stderr,
+                     "lista: could only start %zu of %ld threads: %s (try a smaller --threads)\n",
                      pool.size(), count, failure);
         std::exit(1);
     }
@@ -77,15 +79,17 @@ void atualizacoes_sem_lock(const options& opt) {
     demo::stopwatch sw;
     run_threads(opt.threads, [&] {
         for (auto& item : l) {
-            item.store(inc(item.load(std::memory_order_relaxed)),  // the race is the point: no ordering wanted
-                       std::memory_order_relaxed);                 // overwrites the updates made since the load
+            item.store(
+                inc(item.load(
+                    std::memory_order_relaxed)),  // the race is the point: no ordering wanted
+                std::memory_order_relaxed);       // overwrites the updates made since the load
         }
     });
     std::vector<int> result;
     for (auto& item : l) result.push_back(item.load());
     std::printf("%s\n", python_list(result).c_str());
-    std::printf("  (%ld threads, %.2f s; sem lock, o esperado seria %s: atualizações perdidas)\n", opt.threads,
-                sw.seconds(), python_list(expected_list(opt.threads)).c_str());
+    std::printf("  (%ld threads, %.2f s; sem lock, o esperado seria %s: atualizações perdidas)\n",
+                opt.threads, sw.seconds(), python_list(expected_list(opt.threads)).c_str());
 }
 
 void atualizacoes_com_lock(const options& opt) {
@@ -107,8 +111,9 @@ void atualizacoes_com_lock(const options& opt) {
     });
     std::printf("%s\n", python_list(l).c_str());
     const bool exact = l == expected_list(opt.threads);
-    std::printf("  (com lock, %ld threads, %.2f s: %s)\n", opt.threads, sw.seconds(),
-                exact ? "nenhuma atualização perdida" : "ERRO: atualizações perdidas mesmo com lock");
+    std::printf(
+        "  (com lock, %ld threads, %.2f s: %s)\n", opt.threads, sw.seconds(),
+        exact ? "nenhuma atualização perdida" : "ERRO: atualizações perdidas mesmo com lock");
     if (!exact) std::exit(1);
 }
 

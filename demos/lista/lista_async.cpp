@@ -68,6 +68,7 @@ void atualizacoes_async(const options& opt) {
     std::vector<int> l = initial_list();
     demo::stopwatch sw;
     tinyrt::event_loop loop;
+    demo::observe(loop);
     tinyrt::run_on(
         loop,
         [](std::vector<int>& list, long count, std::chrono::milliseconds t) -> tinyrt::task<void> {
@@ -87,12 +88,14 @@ void atualizacoes_async(const options& opt) {
     std::vector<tinyrt::async_mutex> locks(list_size);  // one per element, like a lock per l[i]
     demo::stopwatch sw2;
     tinyrt::event_loop loop2;
-    tinyrt::run_on(loop2, [](std::vector<int>& list, std::vector<tinyrt::async_mutex>& ls, long count,
-                   std::chrono::milliseconds t) -> tinyrt::task<void> {
-        std::vector<tinyrt::task<void>> ts;
-        for (long k = 0; k < count; ++k) ts.push_back(add_locked(list, ls, t));
-        co_await tinyrt::gather(std::move(ts));
-    }(fixed, locks, n, tick));
+    demo::observe(loop2);
+    tinyrt::run_on(loop2,
+                   [](std::vector<int>& list, std::vector<tinyrt::async_mutex>& ls, long count,
+                      std::chrono::milliseconds t) -> tinyrt::task<void> {
+                       std::vector<tinyrt::task<void>> ts;
+                       for (long k = 0; k < count; ++k) ts.push_back(add_locked(list, ls, t));
+                       co_await tinyrt::gather(std::move(ts));
+                   }(fixed, locks, n, tick));
     demo::stats().report("asyncio com async_mutex", loop2);
     std::printf("l = %s\n", python_list(fixed).c_str());
     const bool exact = fixed == expected_list(n);

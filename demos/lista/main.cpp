@@ -5,8 +5,11 @@
 
 int main(int argc, char** argv) {
     lista::options opt;
-    demo::args a{"lista", "Listas com processos e threads: cópias, compartilhamento, atualizações perdidas e o lock."};
-    a.add("tick", opt.tick, "milliseconds slept in inc() (the notebook's time.sleep(0.01))", 0, 10000)
+    demo::args a{"lista",
+                 "Listas com processos e threads: cópias, compartilhamento, atualizações perdidas "
+                 "e o lock."};
+    a.add("tick", opt.tick, "milliseconds slept in inc() (the notebook's time.sleep(0.01))", 0,
+          10000)
         .add("threads", opt.threads, "concurrent updaters of the 20-element list", 1, 5000);
     demo::stats().add_flag(a);
     a.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/timeline.hpp"
 #include "lista.hpp"
 #include "tinyrt/sync/mutex.hpp"
 
@@ -70,8 +71,11 @@ void threads(const options&) {
             l.push_back(i);
         }
     };
-    std::thread p1(add_shared, 3);
-    std::thread p2(add_shared, 5);
+    auto traced = [&](const char* track, int n) {
+        demo::timeline().run_as_task(track, "add_shared", [&] { add_shared(n); });
+    };
+    std::thread p1(traced, "p1", 3);
+    std::thread p2(traced, "p2", 5);
     p1.join();
     p2.join();
     std::printf("%s\n", python_list(l).c_str());

@@ -47,7 +47,7 @@ void cell_cpu_bound(const options& o) {
     demo::stopwatch t2;
     std::vector<int> par;
     {
-        tinyrt::pool p{{.workers = cores}};
+        tinyrt::pool p{demo::pool_options(cores, "CPU")};
         par = p.map(count_primes_below, bounds);
         demo::stats().report("map CPU-bound", p);
     }

@@ -17,12 +17,13 @@
 
 #include "common/args.hpp"
 #include "common/clock.hpp"
-#include "common/stats.hpp"
 #include "common/http_blocking_client.hpp"
 #include "common/http_server.hpp"
+#include "common/stats.hpp"
 #include "pool_map/pool_map.hpp"
 #include "tinyrt/io/file.hpp"
 #include "tinyrt/sched.hpp"
+#include "tinyrt/trace/span.hpp"
 
 namespace pool_map_demo {
 namespace {
@@ -44,6 +45,7 @@ std::string temp_dir() {
 // temporary file whose name is returned. Errors come back as text, so one
 // bad URL does not stop the others (the notebook would raise instead).
 std::string download(const std::string& url) {
+    tinyrt::trace::span traced{"download"};  // a bar of its own with --trace/--html
     try {
         demo::http::response res = demo::http::get_blocking(url);
         if (res.status != 200)
@@ -99,7 +101,7 @@ void cell_download(const options& o) {
     std::printf("ini\n");
     demo::stopwatch t2;
     {
-        tinyrt::pool p{{.workers = 4}};
+        tinyrt::pool p{demo::pool_options(4, "Pool(4)")};
         for (const auto& arquivo : p.map(download, l)) std::printf("%s\n", arquivo.c_str());
         demo::stats().report("Pool(4).map(download, l)", p);
     }

@@ -8,6 +8,7 @@
 #include "common/stats.hpp"
 #include "pool_map/pool_map.hpp"
 #include "tinyrt/sched.hpp"
+#include "tinyrt/trace/span.hpp"
 
 namespace pool_map_demo {
 
@@ -22,6 +23,7 @@ std::string list_repr(const std::vector<int>& v) {
 
 void cell_inc(const options& o) {
     auto inc = [tick = o.tick](int x) {
+        tinyrt::trace::span traced{"inc"};  // a bar of its own with --trace/--html
         std::this_thread::sleep_for(tick);
         return x + 1;
     };
@@ -39,7 +41,7 @@ void cell_inc(const options& o) {
     std::printf("Ini\n");
     demo::stopwatch t2;
     {
-        tinyrt::pool p{{.workers = 3}};
+        tinyrt::pool p{demo::pool_options(3, "Pool(3)")};
         std::printf("%s\n", list_repr(p.map(inc, l)).c_str());
         demo::stats().report("Pool(3).map(inc, [1, 2, 3])", p);
     }

@@ -14,7 +14,7 @@ template <typename Lock>
 void com(const options& opt, const char* name) {
     Lock lock;
     long sum = 0;  // a plain long: the lock is what makes sharing it correct
-    const double seconds = run_together(opt.threads, [&](long t) {
+    const double seconds = run_together(opt.threads, "com lock", [&](long t) {
         const long step = step_of(t);
         for (long i = 0; i < opt.n; ++i) {
             lock.lock();  // L.acquire()
@@ -23,8 +23,8 @@ void com(const options& opt, const char* name) {
         }
     });
     const double pairs = static_cast<double>(opt.n) * static_cast<double>(opt.threads);
-    std::printf("Resultado concorrente: %-4ld %-20s %8.4f s %9.1f ns por lock/unlock\n", sum, name, seconds,
-                seconds * 1e9 / pairs);
+    std::printf("Resultado concorrente: %-4ld %-20s %8.4f s %9.1f ns por lock/unlock\n", sum, name,
+                seconds, seconds * 1e9 / pairs);
 }
 
 }  // namespace

@@ -21,8 +21,10 @@ namespace {
 // no undefined behaviour.
 void calcularsoma(std::atomic<long>& sum, long step, long n) {
     for (long i = 0; i < n; ++i) {
-        const long value = sum.load(std::memory_order_relaxed);  // the race is the point: no ordering wanted
-        sum.store(value + step, std::memory_order_relaxed);      // overwrites updates made since the load
+        const long value =
+            sum.load(std::memory_order_relaxed);  // the race is the point: no ordering wanted
+        sum.store(value + step,
+                  std::memory_order_relaxed);  // overwrites updates made since the load
     }
 }
 
@@ -32,7 +34,10 @@ void sequencial(const options& opt) {
     std::atomic<long> sum{0};
     // Like sum1.start(); sum1.join(); sum2.start(); sum2.join(): one at a time.
     for (long t = 0; t < opt.threads; ++t) {
-        std::thread worker(calcularsoma, std::ref(sum), step_of(t), opt.n);
+        std::thread worker([&sum, &opt, t] {
+            demo::timeline().run_as_task("thread " + std::to_string(t), "calcularsoma",
+                                         [&] { calcularsoma(sum, step_of(t), opt.n); });
+        });
         worker.join();
     }
     std::printf("Resultado seq: %ld\n", sum.load());
@@ -47,19 +52,26 @@ void concorrente_sem_lock(const options& opt) {
     int attempt = 1;
     for (; attempt <= attempts; ++attempt) {
         std::atomic<long> sum{0};
-        run_together(opt.threads, [&](long t) { calcularsoma(sum, step_of(t), opt.n); });
+        run_together(opt.threads, "calcularsoma",
+                     [&](long t) { calcularsoma(sum, step_of(t), opt.n); });
         result = sum.load();
         if (result != 0) break;
     }
     std::printf("Resultado concorrente: %ld\n", result);
     if (result == 0) {
-        std::printf("  (em %d tentativas as threads nunca se sobrepuseram: a máquina não as rodou ao mesmo tempo)\n",
-                    attempts);
+        std::printf(
+            "  (em %d tentativas as threads nunca se sobrepuseram: a máquina não as rodou ao mesmo "
+            "tempo)\n",
+            attempts);
     } else if (attempt > 1) {
-        std::printf("  (na tentativa %d; nas anteriores as threads não se sobrepuseram e deu 0 por sorte)\n", attempt);
+        std::printf(
+            "  (na tentativa %d; nas anteriores as threads não se sobrepuseram e deu 0 por "
+            "sorte)\n",
+            attempt);
     }
-    std::printf("  (sem lock: cada thread lê a soma e depois escreve soma + step; o que a outra escreveu\n"
-                "   nesse meio tempo se perde — o resultado muda de uma execução para outra)\n");
+    std::printf(
+        "  (sem lock: cada thread lê a soma e depois escreve soma + step; o que a outra escreveu\n"
+        "   nesse meio tempo se perde — o resultado muda de uma execução para outra)\n");
 }
 
 }  // namespace soma

@@ -18,7 +18,9 @@ struct options {
 };
 
 // The step of thread `index`: +1 for the first half's pattern, -1 for the other.
-inline long step_of(long index) { return index % 2 == 0 ? +1 : -1; }
+inline long step_of(long index) {
+    return index % 2 == 0 ? +1 : -1;
+}
 
 // Releases all threads at once. A C++ loop of a million increments takes a
 // millisecond or two, less than it takes to start a second thread: without
@@ -56,9 +58,9 @@ template <typename Body>
 double run_together(long threads, Body body);
 
 // The notebook's cells, one function each.
-void sequencial(const options& opt);              // In [7], first half: sum1 then sum2
-void concorrente_sem_lock(const options& opt);    // In [7], second half: the race
-void concorrente_com_lock(const options& opt);    // In [9]: with each lock
+void sequencial(const options& opt);            // In [7], first half: sum1 then sum2
+void concorrente_sem_lock(const options& opt);  // In [7], second half: the race
+void concorrente_com_lock(const options& opt);  // In [9]: with each lock
 
 }  // namespace soma
 

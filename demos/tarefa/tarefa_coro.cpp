@@ -40,6 +40,7 @@ void cell_coroutines(const options& o) {
         std::printf("Depois de T1 e T2\n");
     };
     tinyrt::event_loop loop;
+    demo::observe(loop);
     tinyrt::run_on(loop, main());
     demo::stats().report("corrotinas T1, T2", loop);
     std::printf("Tempo: %.3f s (4 ticks, não 8: as duas corrotinas se alternam em %s)\n",

@@ -27,7 +27,7 @@ void cell_sequential(const options& o) {
 }
 
 void cell_start_without_join(const options& o) {
-    tinyrt::pool pool{{.workers = 2}};
+    tinyrt::pool pool{demo::pool_options(2, "sem join")};
     std::printf("Antes de iniciar\n");
     std::fflush(stdout);
     auto t1 = pool.spawn([&] { tarefa(1, 5, o.tick); });
@@ -43,7 +43,7 @@ void cell_start_without_join(const options& o) {
 }
 
 void cell_start_and_join(const options& o) {
-    tinyrt::pool pool{{.workers = 2}};
+    tinyrt::pool pool{demo::pool_options(2, "com join")};
     auto t1 = pool.spawn([&] { tarefa(1, 5, o.tick); });
     auto t2 = pool.spawn([&] { tarefa(6, 10, o.tick); });
     t1.join();

@@ -55,6 +55,7 @@ sched_core::sched_core(pool_options options) : idle_(worker_count(options)), tra
         static detail::atomic<std::uint32_t> traced_pools{0};
         // relaxed: only a distinct number is needed, nothing is published by it.
         trace_group_ = traced_pools.fetch_add(1, detail::relaxed);
+        if (options.trace_name != nullptr) trace_name_ = trace_->intern(options.trace_name);
     }
     const unsigned n = worker_count(options);
     workers_.reserve(n);
@@ -146,6 +147,12 @@ detail::task_block* sched_core::take_injected() noexcept {
 namespace {
 std::uint64_t trace_id(const detail::task_header* b) noexcept {
     return reinterpret_cast<std::uintptr_t>(b);
+}
+
+// A worker's lane: "<pool_options::trace_name> worker N", or "worker N".
+std::string worker_track(const char* pool_name, unsigned index) {
+    std::string name = pool_name != nullptr ? std::string(pool_name) + " worker " : "worker ";
+    return name + std::to_string(index);
 }
 }  // namespace
 
@@ -302,10 +309,10 @@ sched_core::park_result sched_core::park(detail::worker& w) {
 }
 
 void sched_core::worker_main(detail::worker& w) {
-    auto traced = trace_ != nullptr ? trace_->attach_this_thread(
-                                          trace::track_kind::worker, w.index,
-                                          "worker " + std::to_string(w.index), trace_group_)
-                                    : trace::thread_attachment{};  // lives until the worker returns
+    auto traced = trace_ != nullptr
+                      ? trace_->attach_this_thread(trace::track_kind::worker, w.index,
+                                                   worker_track(trace_name_, w.index), trace_group_)
+                      : trace::thread_attachment{};  // lives until the worker returns
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;
     w.state.set(worker_activity::searching);

@@ -1,5 +1,6 @@
 // The recorder's slow paths: attaching threads, interning names, snapshots.
-// Everything here takes the mutex; nothing here runs at an event site.
+// Everything here takes the mutex (a new buffer's memory is prepared before
+// it); nothing here runs at an event site.
 #include "tinyrt/trace/recorder.hpp"
 
 #include <utility>
@@ -78,10 +79,17 @@ bool recorder::recording() const noexcept {
 
 buffer* recorder::add_buffer(track_kind kind, std::uint32_t index, std::uint32_t group,
                              std::string name) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (buffers_.size() >= options_.max_tracks) return overflow_.get();
+    }
+    // Allocated and written through outside the lock: threads that attach
+    // at once (a new pool's workers) do not wait for each other's pages.
+    auto made = std::make_unique<buffer>(this, &on_, options_.events_per_thread, kind, index, group,
+                                         std::move(name));
     std::lock_guard<std::mutex> lock(mutex_);
-    if (buffers_.size() >= options_.max_tracks) return overflow_.get();
-    buffers_.push_back(std::make_unique<buffer>(this, &on_, options_.events_per_thread, kind, index,
-                                                group, std::move(name)));
+    if (buffers_.size() >= options_.max_tracks) return overflow_.get();  // others came first
+    buffers_.push_back(std::move(made));
     return buffers_.back().get();
 }
 

@@ -92,6 +92,9 @@ struct pool_options {
     // Records the pool's timeline (README, "Timeline"); null: off. Must
     // outlive the pool.
     trace::recorder* trace = nullptr;
+    // With trace: the lanes are "<trace_name> worker N" ("worker N" if null).
+    // The text is copied.
+    const char* trace_name = nullptr;
 };
 
 class task_group;
@@ -314,10 +317,11 @@ private:
     detail::atomic<unsigned> guests_{0};  // threads running one of our tasks as guests
     detail::atomic<bool> stopping_{false};
     detail::atomic<bool> terminated_{false};
-    trace::recorder* const trace_;   // pool_options::trace
-    std::uint32_t trace_group_ = 0;  // tells this pool's workers from other pools' in a trace
-    std::mutex loop_mutex_;          // guards loop_blocked_ and every worker's loop_jobs
-    unsigned loop_blocked_ = 0;      // workers with loop_jobs > 0
+    trace::recorder* const trace_;      // pool_options::trace
+    const char* trace_name_ = nullptr;  // pool_options::trace_name, copied by the recorder
+    std::uint32_t trace_group_ = 0;     // tells this pool's workers from other pools' in a trace
+    std::mutex loop_mutex_;             // guards loop_blocked_ and every worker's loop_jobs
+    unsigned loop_blocked_ = 0;         // workers with loop_jobs > 0
 };
 
 }  // namespace detail
