@@ -248,9 +248,10 @@ detail::task_header* sched_core::search(detail::worker& w, bool counted) noexcep
         b = find_foreign(w);
         if (b == nullptr) detail::cpu_relax();
     }
-    // Counted searchers linger before parking (parking.hpp); not during
-    // shutdown, which waits for every worker to park.
-    if (b == nullptr && counted && !stopping_.load(detail::relaxed)) b = linger(w);  // a hint
+    // Counted searchers linger before parking (parking.hpp), but not once
+    // shutdown began: it waits for every worker to park. relaxed: a hint,
+    // a stale answer only lingers once more; park() reads it seq_cst.
+    if (b == nullptr && counted && !stopping_.load(detail::relaxed)) b = linger(w);
     if (counted) idle_.end_search(b != nullptr);
     return b;
 }
