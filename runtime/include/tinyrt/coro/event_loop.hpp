@@ -73,8 +73,9 @@ public:
     // Counters so far. Loop thread, or any thread once run() has returned.
     using detail::loop_core::stats;
 
-    // Records the loop's timeline into `rec` (README, "Timeline"); null:
-    // off. Call it before the loop runs; `rec` must outlive the loop.
+    // Records the loop's timeline into `rec` (README, "Seeing what the
+    // runtime did"); null: off. Call it before the loop runs; `rec` must
+    // outlive the loop.
     void set_trace(trace::recorder* rec) noexcept { detail::loop_core::set_trace(rec); }
 
     // Steady clock in nanoseconds, the time base of every deadline.

@@ -89,8 +89,8 @@ namespace tinyrt {
 
 struct pool_options {
     unsigned workers = 0;  // 0: one per hardware thread
-    // Records the pool's timeline (README, "Timeline"); null: off. Must
-    // outlive the pool.
+    // Records the pool's timeline (README, "Seeing what the runtime
+    // did"); null: off. Must outlive the pool.
     trace::recorder* trace = nullptr;
     // With trace: the lanes are "<trace_name> worker N" ("worker N" if null).
     // The text is copied.
