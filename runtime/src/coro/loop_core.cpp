@@ -18,6 +18,7 @@
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/detail/system_error.hpp"
 #include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
@@ -55,7 +56,7 @@ void check_sys(int rc, const char* what) noexcept {
 // A resource the loop cannot start without: the kernel's refusal (EMFILE,
 // ENOMEM) is raised as std::system_error, like any other resource failure.
 int check_resource(int fd, const char* what) {
-    if (fd < 0) TINYRT_THROW(std::system_error(errno, std::generic_category(), what));
+    if (fd < 0) throw_system_error(errno, what);
     return fd;
 }
 

@@ -1,37 +1,43 @@
-// os_thread on POSIX threads: out of line, so that neither <thread> nor the
-// error path is compiled into every program that starts a pool.
+// os_thread over std::thread, kept in the handle's own storage: the
+// standard library starts the thread and raises its std::system_error on a
+// refusal, so no error formatting is compiled here.
 #include "tinyrt/detail/os_thread.hpp"
 
-#include <unistd.h>
-
-#include <system_error>
+#include <new>
+#include <thread>
 
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
 
+namespace {
+std::thread& thread_in(unsigned char* storage) noexcept {
+    return *std::launder(static_cast<std::thread*>(static_cast<void*>(storage)));
+}
+}  // namespace
+
+static_assert(sizeof(std::thread) <= os_thread::storage_size &&
+              alignof(std::thread) <= os_thread::storage_align);
+
 os_thread::~os_thread() {
-    if (joinable_) fatal("a worker thread was destroyed without being joined");
+    if (started_) {
+        if (thread_in(storage_).joinable())
+            fatal("a worker thread was destroyed without being joined");
+        thread_in(storage_).~thread();
+    }
 }
 
 void os_thread::start(void* (*entry)(void*), void* arg) {
-    const int error = ::pthread_create(&handle_, nullptr, entry, arg);
-    if (error != 0) {
-        TINYRT_THROW(
-            std::system_error(error, std::generic_category(), "tinyrt: starting a thread"));
-    }
-    joinable_ = true;
+    new (storage_) std::thread(entry, arg);
+    started_ = true;
 }
 
 void os_thread::join() noexcept {
-    if (!joinable_) return;
-    ::pthread_join(handle_, nullptr);
-    joinable_ = false;
+    if (started_ && thread_in(storage_).joinable()) thread_in(storage_).join();
 }
 
 unsigned os_thread::hardware_concurrency() noexcept {
-    const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? static_cast<unsigned>(n) : 0;
+    return std::thread::hardware_concurrency();
 }
 
 }  // namespace tinyrt::detail

@@ -1,11 +1,10 @@
 // The operating system's threads as the runtime uses them, behind one small
 // header that does not include <thread> (a large header every consumer of
 // tinyrt would otherwise compile): a yield of the core, and the joinable
-// handle a pool keeps for each worker thread. POSIX threads; a port replaces
-// this file and os_thread.cpp.
+// handle a pool keeps for each worker thread: a std::thread, built in the
+// handle's own storage by os_thread.cpp, the one file that includes <thread>.
 #pragma once
 
-#include <pthread.h>
 #include <sched.h>
 
 namespace tinyrt::detail {
@@ -26,8 +25,8 @@ public:
     os_thread& operator=(const os_thread&) = delete;
 
     // Runs entry(arg) on a new thread. Raises std::system_error if the
-    // system refuses one (EAGAIN: out of threads or memory), as std::thread
-    // does. At most once per handle.
+    // system refuses one (EAGAIN: out of threads or memory): std::thread's
+    // own error. At most once per handle.
     void start(void* (*entry)(void*), void* arg);
 
     // Waits until the started thread has returned.
@@ -37,9 +36,14 @@ public:
     // hardware_concurrency).
     static unsigned hardware_concurrency() noexcept;
 
+    // Room for a std::thread (one native handle; os_thread.cpp checks).
+    static constexpr unsigned storage_size = sizeof(void*);
+    static constexpr unsigned storage_align = alignof(void*);
+
 private:
-    pthread_t handle_{};
-    bool joinable_ = false;
+    // A std::thread, constructed by start() (os_thread.cpp).
+    alignas(storage_align) unsigned char storage_[storage_size];
+    bool started_ = false;
 };
 
 }  // namespace tinyrt::detail
