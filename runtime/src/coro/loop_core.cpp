@@ -290,7 +290,7 @@ void loop_core::fire_timers() {
     while (timer_node* t = timers_.pop_expired(now)) {
         ++stats_.timers_fired;
         trace::timer_fire(trace_id(t));
-        t->fire(t);
+        t->fire();
     }
 }
 

@@ -5,35 +5,62 @@
 #include <algorithm>
 
 namespace tinyrt::detail {
+namespace {
 
-void timer_queue::push_heap_entry(const entry& e) {
-    heap_.push_back(e);
-    std::push_heap(heap_.begin(), heap_.end(), later);
+// std::push_heap builds a max-heap: "later" as less-than gives a min-heap.
+template <typename Entry>
+bool later(const Entry& a, const Entry& b) noexcept {
+    return a.deadline != b.deadline ? a.deadline > b.deadline : a.key > b.key;
 }
 
-void timer_queue::pop_heap_front() noexcept {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
-}
+}  // namespace
 
-void timer_queue::drop_dead_front() noexcept {
-    while (!run_.empty() || !heap_.empty()) {
-        const bool from_run = front_is_run();
-        const entry e = from_run ? run_.front() : heap_.front();
-        const std::uint32_t slot = static_cast<std::uint32_t>(e.key & slot_mask);
-        if (slots_[slot] != nullptr) return;
-        if (from_run) {
-            run_.pop_front();
-        } else {
-            pop_heap_front();
-        }
-        free_slots_.push_back(slot);
-        --dead_;
+void timer_queue::push_heap_node(timer_node* node) {
+    std::uint32_t slot;
+    if (!free_slots_.empty()) {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        slot = new_slot();
     }
+    heap_.push_back(entry{node->deadline, (next_seq_++ << slot_bits) | slot});
+    std::push_heap(heap_.begin(), heap_.end(), later<entry>);
+    slots_[slot] = node;
+    node->next = &heap_mark_;
+    node->slot = slot;
+    if (heap_live_ == 0 || node->deadline > heap_max_) heap_max_ = node->deadline;
+    ++heap_live_;
+}
+
+void timer_queue::cancel_heap_node(timer_node* node) noexcept {
+    slots_[node->slot] = nullptr;
+    --heap_live_;
+    ++dead_;
+    if (dead_ > 64 && dead_ > heap_live_) compact();
+}
+
+timer_node* timer_queue::pop_heap_top() noexcept {
+    const auto slot = static_cast<std::uint32_t>(heap_.front().key & slot_mask);
+    std::pop_heap(heap_.begin(), heap_.end(), later<entry>);
+    heap_.pop_back();
+    free_slots_.push_back(slot);
+    timer_node* node = slots_[slot];
+    if (node == nullptr) {
+        --dead_;
+        return nullptr;
+    }
+    node->next = nullptr;
+    --heap_live_;
+    --live_;
+    return node;
+}
+
+void timer_queue::drop_dead_top() noexcept {
+    while (!heap_.empty() && slots_[heap_.front().key & slot_mask] == nullptr) pop_heap_top();
 }
 
 std::uint32_t timer_queue::new_slot() {
-    if (slots_.size() > slot_mask) fatal("more than 16.7 million timers pending at once");
+    if (slots_.size() > slot_mask) fatal("more than 16.7 million timers pending out of order");
     const auto slot = static_cast<std::uint32_t>(slots_.size());
     slots_.push_back(nullptr);
     // Freed slots go back without allocating (pop is noexcept).
@@ -41,17 +68,16 @@ std::uint32_t timer_queue::new_slot() {
     return slot;
 }
 
-// Rebuilds both structures without tombstones (the run stays sorted).
+// Rebuilds the heap without tombstones.
 void timer_queue::compact() noexcept {
     auto dead = [this](const entry& e) {
-        const std::uint32_t slot = static_cast<std::uint32_t>(e.key & slot_mask);
+        const auto slot = static_cast<std::uint32_t>(e.key & slot_mask);
         if (slots_[slot] != nullptr) return false;
         free_slots_.push_back(slot);
         return true;
     };
-    run_.filter([&dead](const entry& e) { return !dead(e); });
     heap_.erase(std::remove_if(heap_.begin(), heap_.end(), dead), heap_.end());
-    std::make_heap(heap_.begin(), heap_.end(), later);
+    std::make_heap(heap_.begin(), heap_.end(), later<entry>);
     dead_ = 0;
 }
 

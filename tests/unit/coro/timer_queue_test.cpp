@@ -1,5 +1,6 @@
 // timer_queue on its own: order by deadline, FIFO for equal deadlines, the
-// sorted run and the heap together, lazy cancellation and compaction.
+// intrusive run and the heap together (ties across them included), unlinking
+// from the run, lazy cancellation in the heap and its compaction.
 #include "tinyrt/coro/detail/timer_queue.hpp"
 
 #include <doctest/doctest.h>
@@ -96,4 +97,39 @@ TEST_CASE("timer_queue: a stream of set-then-cancel timers does not grow it") {
     CHECK(q.size() == 1);
     CHECK(q.next_deadline() == 1'000'000);
     CHECK(q.pop_expired(1'000'000) == &keep);
+}
+
+TEST_CASE("timer_queue: equal deadlines stay FIFO across the run and the heap") {
+    tinyrt::detail::timer_queue q;
+    probe first, late, heap_one, after;
+    q.push(&first, 100);     // the run
+    q.push(&late, 105);      // the run's last
+    q.push(&heap_one, 100);  // out of order: the heap
+    q.cancel(&late);         // the run's last is 100 again
+    q.push(&after, 100);     // set after heap_one: must fire after it
+    CHECK(q.pop_expired(100) == &first);
+    CHECK(q.pop_expired(100) == &heap_one);
+    CHECK(q.pop_expired(100) == &after);
+    CHECK(q.pop_expired(1'000) == nullptr);
+    CHECK(q.empty());
+}
+
+TEST_CASE("timer_queue: run timers cancelled from the front, the middle and the end") {
+    tinyrt::detail::timer_queue q;
+    std::vector<probe> ps(6);
+    for (int i = 0; i < 6; ++i) {
+        ps[static_cast<std::size_t>(i)].id = i;
+        q.push(&ps[static_cast<std::size_t>(i)], 10 * i);
+    }
+    q.cancel(&ps[0]);
+    q.cancel(&ps[3]);
+    q.cancel(&ps[5]);
+    CHECK_FALSE(ps[3].queued());
+    CHECK(q.size() == 3);
+    CHECK(q.next_deadline() == 10);
+    std::vector<int> fired;
+    while (tinyrt::detail::timer_node* n = q.pop_expired(1'000))
+        fired.push_back(static_cast<probe*>(n)->id);
+    CHECK(fired == std::vector<int>{1, 2, 4});
+    CHECK(q.empty());
 }

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "tinyrt/coro/detail/forwarding_awaiter.hpp"
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/task.hpp"
@@ -75,30 +76,20 @@ public:
     // Lets the task run on without an owner.
     void detach() noexcept { reset(); }
 
-    class awaiter : private detail::completion_listener, private detail::cancel_hook {
+    class awaiter : private detail::forwarding_awaiter<awaiter> {
+        using base = detail::forwarding_awaiter<awaiter>;
+        friend base;
+
     public:
-        explicit awaiter(detail::task_node* node) noexcept : node_(node) {
-            this->on_done = &finished;
-            this->cancel = &on_cancel;
-        }
+        explicit awaiter(detail::task_node* node) noexcept : base(&finished), node_(node) {}
         bool await_ready() const noexcept { return node_->has(detail::task_done); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
             detail::loop_core& loop = detail::loop_for("co_await task_handle");
             if (node_->listener != nullptr)
                 detail::fatal("a task_handle is awaited by two tasks at once");
-            if (!loop.park(h, this)) {
-                // Cancelled before suspending: pass it on to the awaited task
-                // (it is what the awaiter is blocked on), then wait for it.
-                cancel_forwarded_ = true;
-                node_->cancel();
-                if (detail::suspend_to_cancel) return true;
-                waiter_ = loop.current_task();
-                waiter_->resume_point = h;
-            } else {
-                waiter_ = loop.current_task();
-            }
-            resume_at_ = h;
-            node_->listener = this;
+            // Cancelled before suspending: passed on to the awaited task (it
+            // is what the awaiter is blocked on), which it then waits for.
+            if (this->park_waiter(loop, h)) node_->listener = this;
             return true;
         }
         // A cancellation of the awaiting task wins over whatever the awaited
@@ -106,28 +97,20 @@ public:
         // returned, or never reached an await (asyncio raises CancelledError
         // in the awaiter too). Its result stays in the handle.
         T await_resume() {
-            if (cancel_forwarded_) TINYRT_THROW(cancelled_error{});
+            this->throw_if_cancelled();
             return detail::take_result<T>(node_);
         }
 
     private:
         static std::coroutine_handle<> finished(detail::completion_listener* self,
                                                 detail::task_node*) noexcept {
-            auto* me = &static_cast<awaiter&>(*self);
-            return me->waiter_->resume_waiter(me->resume_at_);
+            return base::from(self).resume_waiter();
         }
-        static void on_cancel(detail::cancel_hook* self) noexcept {
-            // Keep waiting: the awaited task's completion (by cancellation)
-            // resumes us, and await_resume reports cancelled_error.
-            auto* me = &static_cast<awaiter&>(*self);
-            me->waiter_->hook = me;
-            me->cancel_forwarded_ = true;
-            me->node_->cancel();
-        }
+        // forwarding_awaiter's forward step: the awaited task's completion
+        // (by cancellation) resumes us, and await_resume reports it.
+        void forward_cancel() noexcept { node_->cancel(); }
+
         detail::task_node* node_;
-        detail::task_node* waiter_ = nullptr;
-        std::coroutine_handle<> resume_at_;
-        bool cancel_forwarded_ = false;  // the awaiting task was cancelled while it waited
     };
 
     awaiter operator co_await() & noexcept { return awaiter{checked()}; }

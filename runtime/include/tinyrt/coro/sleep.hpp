@@ -2,8 +2,9 @@
 //
 //   co_await tinyrt::sleep_for(10ms);
 //
-// The awaiter is the timer: its timer_node sits in the loop's heap while the
-// task sleeps, so a sleep allocates nothing.
+// The awaiter is the timer: its timer_node, in the sleeping frame, is linked
+// into the loop's timer queue while the task sleeps, so a sleep allocates
+// nothing (timer_queue.hpp).
 //
 // Guarantees: a sleep never ends early (the deadline is taken from the
 // steady clock when the await suspends, and the loop fires a timer only once
@@ -12,7 +13,7 @@
 // ready tasks, like asyncio.sleep(0).
 //
 // Cancel vs fire -- only one can win: both run on the loop thread and both
-// first take the node out of the heap; the timer fires only if it is still
+// first take the node out of the queue; the timer fires only if it is still
 // queued when its deadline is processed, and cancel (the hook) only acts on
 // a parked task, whose timer has therefore not fired.
 #pragma once
@@ -29,15 +30,16 @@
 
 namespace tinyrt {
 
-class sleep_awaiter : private detail::parked_awaiter, private detail::timer_node {
+// The timer is the parked hook: one callback for both events (timer_node).
+class sleep_awaiter : private detail::basic_parked_awaiter<detail::timer_node> {
 public:
-    explicit sleep_awaiter(std::int64_t deadline_ns, bool relative) noexcept
-        : parked_awaiter(&on_cancel), relative_(relative) {
-        this->arg = deadline_ns;
-        this->fire = &on_fire;
+    explicit sleep_awaiter(std::int64_t ns, bool relative) noexcept
+        : basic_parked_awaiter(&on_event) {
+        this->deadline = ns;  // a duration (sleep_for) or a deadline, until the await
+        this->arg = relative ? 1 : 0;
     }
     // Destroyed while queued only when a cancelled chain is destroyed
-    // (builds without exceptions): take the timer out of the heap.
+    // (builds without exceptions): take the timer out of the queue.
     ~sleep_awaiter() {
         if (queued()) detail::loop_core::running()->cancel_timer(this);
     }
@@ -45,25 +47,26 @@ public:
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) noexcept {
         detail::loop_core& loop = detail::loop_for("sleep_for");
-        const std::int64_t deadline =
-            relative_ ? detail::deadline_after(detail::loop_core::now_ns(), arg) : arg;
+        const std::int64_t at =
+            arg != 0 ? detail::deadline_after(detail::loop_core::now_ns(), deadline) : deadline;
         if (!park(loop, h)) return detail::suspend_to_cancel;  // arg is now the node
-        loop.add_timer(this, deadline);
+        loop.add_timer(this, at);
         return true;
     }
     void await_resume() const { throw_if_cancelled(); }
 
 private:
-    static void on_fire(detail::timer_node* self) noexcept {
-        static_cast<sleep_awaiter&>(*self).wake();
-    }
-    static void on_cancel(detail::cancel_hook* self) noexcept {
-        auto* me = &static_cast<sleep_awaiter&>(*self);
+    // Expiry (the loop took the timer out) or cancellation of the task
+    // (the timer is still queued): see timer_node.
+    static void on_event(detail::cancel_hook* self) noexcept {
+        auto* me = &static_cast<sleep_awaiter&>(static_cast<detail::timer_node&>(*self));
+        if (!me->queued()) {
+            me->wake();
+            return;
+        }
         detail::loop_core::running()->cancel_timer(me);
         me->wake_cancelled();
     }
-
-    bool relative_;  // arg is a duration (sleep_for), not a deadline
 };
 
 // Suspends the calling task for at least `d` (a negative or zero duration

@@ -3,10 +3,11 @@
 //   try { int v = co_await tinyrt::wait_for(slow(), 500ms); }
 //   catch (const tinyrt::timeout_error&) { ... }
 //
-// The task starts as a root when wait_for is awaited, and a timer is set.
+// The task starts as a root when wait_for is awaited, and a timer is set
+// (the awaiter's timer_node, in the awaiting frame).
 // Race between completion and timeout -- only one can win, and the first
 // one the loop processes does (both run on the loop thread):
-//   * completion first: on_done removes the timer from the heap (so it can
+//   * completion first: on_done removes the timer from the queue (so it can
 //     no longer fire) and resumes the awaiter with the task's result;
 //   * timer first: on_fire marks `timed_out` and cancels the task; the
 //     awaiter resumes only when the task has finished its cancellation. If
@@ -24,6 +25,8 @@
 #include <utility>
 
 #include "tinyrt/coro/detail/deadline.hpp"
+#include "tinyrt/coro/detail/forwarding_awaiter.hpp"
+#include "tinyrt/coro/detail/timer_queue.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/chrono.hpp"
@@ -32,16 +35,15 @@ namespace tinyrt {
 namespace detail {
 
 template <typename T>
-class wait_for_awaiter : private completion_listener, private cancel_hook, private timer_node {
+class wait_for_awaiter : private forwarding_awaiter<wait_for_awaiter<T>>, private timer_node {
+    using base = forwarding_awaiter<wait_for_awaiter<T>>;
+    friend base;
+
 public:
-    wait_for_awaiter(task<T>&& t, std::int64_t timeout_ns)
-        : task_(std::move(t)), timeout_ns_(timeout_ns) {
-        this->on_done = &finished;
-        this->cancel = &on_cancel;
-        this->fire = &on_fire;
+    wait_for_awaiter(task<T>&& t, std::int64_t timeout_ns) : base(&finished), task_(std::move(t)) {
+        this->deadline = timeout_ns;  // the timeout, until the await sets the timer
+        timer_node::cancel = &on_fire;
     }
-    wait_for_awaiter(const wait_for_awaiter&) = delete;
-    wait_for_awaiter& operator=(const wait_for_awaiter&) = delete;
     ~wait_for_awaiter() {
         if (queued()) loop_->cancel_timer(this);
         if (node_ != nullptr) node_->release();
@@ -50,52 +52,41 @@ public:
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
         loop_ = &loop_for("wait_for");
+        const std::int64_t timeout_ns = this->deadline;
         node_ = spawn_task(*loop_, std::move(task_), this);
-        waiter_ = loop_->current_task();
-        resume_at_ = h;
-        if (!loop_->park(h, this)) {
-            if (suspend_to_cancel) return true;
-            cancel_forwarded_ = true;
-            node_->cancel();  // cancelled already: no timer, just wait for the task
-            return true;
-        }
-        loop_->add_timer(this, deadline_after(loop_core::now_ns(), timeout_ns_));
+        // Cancelled already: no timer, just wait for the task.
+        if (!this->park_waiter(*loop_, h) || this->cancel_forwarded()) return true;
+        loop_->add_timer(this, deadline_after(loop_core::now_ns(), timeout_ns));
         return true;
     }
     T await_resume() {
         // The awaiter's own cancellation wins over the task's outcome.
-        if (cancel_forwarded_) TINYRT_THROW(cancelled_error{});
+        this->throw_if_cancelled();
         if (timed_out_ && node_->has(task_cancelled)) TINYRT_THROW(timeout_error{});
         return take_result<T>(node_);
     }
 
 private:
     static std::coroutine_handle<> finished(completion_listener* self, task_node*) noexcept {
-        auto* me = &static_cast<wait_for_awaiter&>(*self);
-        me->loop_->cancel_timer(me);  // completion won (no-op if the timer fired)
-        return me->waiter_->resume_waiter(me->resume_at_);
+        wait_for_awaiter& me = base::from(self);
+        me.loop_->cancel_timer(&me);  // completion won (no-op if the timer fired)
+        return me.resume_waiter();
     }
-    static void on_fire(timer_node* self) noexcept {
-        auto* me = &static_cast<wait_for_awaiter&>(*self);
-        me->timed_out_ = true;
-        me->node_->cancel();  // the awaiter resumes when the task has finished
+    static void on_fire(cancel_hook* self) noexcept {
+        auto& me = static_cast<wait_for_awaiter&>(static_cast<timer_node&>(*self));
+        me.timed_out_ = true;
+        me.node_->cancel();  // the awaiter resumes when the task has finished
     }
-    static void on_cancel(cancel_hook* self) noexcept {
-        auto* me = &static_cast<wait_for_awaiter&>(*self);
-        me->waiter_->hook = me;
-        me->cancel_forwarded_ = true;
-        me->loop_->cancel_timer(me);
-        me->node_->cancel();
+    // forwarding_awaiter's forward step.
+    void forward_cancel() noexcept {
+        loop_->cancel_timer(this);
+        node_->cancel();
     }
 
     task<T> task_;
-    std::int64_t timeout_ns_;
     loop_core* loop_ = nullptr;
     task_node* node_ = nullptr;
-    task_node* waiter_ = nullptr;
-    std::coroutine_handle<> resume_at_;
     bool timed_out_ = false;
-    bool cancel_forwarded_ = false;  // the awaiting task was cancelled while it waited
 };
 
 }  // namespace detail

@@ -4,7 +4,7 @@
 // Protocol (all on the loop thread):
 //   1. await_suspend spawns every child as a root whose listener is the
 //      group (tag = its index) and parks the awaiting task with the group as
-//      its cancel hook.
+//      its cancel hook (forwarding_awaiter.hpp).
 //   2. Each child's completion calls on_done: remaining -= 1, and
 //        - the first child to fail (in time) is remembered, and every other
 //          unfinished child is cancelled;
@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "tinyrt/coro/detail/forwarding_awaiter.hpp"
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
@@ -34,38 +35,25 @@
 
 namespace tinyrt::detail {
 
-class group_waiter : protected completion_listener, protected cancel_hook {
+class group_waiter : protected forwarding_awaiter<group_waiter> {
 public:
     static constexpr std::size_t none = SIZE_MAX;
 
-    group_waiter(const group_waiter&) = delete;
-    group_waiter& operator=(const group_waiter&) = delete;
-
 protected:
-    explicit group_waiter(bool first_wins) noexcept : first_wins_(first_wins) {
-        this->on_done = &child_done;
-        this->cancel = &cancel_children;
-    }
+    explicit group_waiter(bool first_wins) noexcept
+        : forwarding_awaiter(&child_done), first_wins_(first_wins) {}
     ~group_waiter() = default;
 
     // Step 1, after the subclass spawned `count` children into `nodes`.
-    // Returns what await_suspend returns.
+    // Returns what await_suspend returns. Cancelled before it could wait:
+    // the children are cancelled and still awaited (without exceptions the
+    // loop destroys this chain, and the subclass destructor detaches them).
     bool park(loop_core& loop, std::coroutine_handle<> h, task_node** nodes,
               std::size_t count) noexcept {
         nodes_ = nodes;
         count_ = count;
         remaining_ = count;
-        waiter_ = loop.current_task();
-        resume_at_ = h;
-        if (!loop.park(h, this)) {
-            // Cancelled before it could wait: cancel the children, still wait
-            // for them (without exceptions the loop destroys this chain, and
-            // the subclass destructor detaches the children).
-            if (suspend_to_cancel) return true;
-            waiter_->hook = nullptr;
-            cancel_forwarded_ = true;
-            for (std::size_t i = 0; i < count; ++i) nodes[i]->cancel();
-        }
+        park_waiter(loop, h);
         return true;
     }
 
@@ -100,17 +88,17 @@ protected:
     // children ended with (they may have caught their cancellation and
     // returned, or never reached an await). Children's results are dropped
     // with their nodes; a failure among them is still reported (free_root).
-    void throw_if_cancelled() const {
-        if (cancel_forwarded_) TINYRT_THROW(cancelled_error{});
-    }
+    using forwarding_awaiter::throw_if_cancelled;
 
     std::size_t first_failed() const noexcept { return first_failed_; }
     std::size_t first_done() const noexcept { return first_done_; }
 
 private:
+    friend forwarding_awaiter<group_waiter>;
+
     static std::coroutine_handle<> child_done(completion_listener* self,
                                               task_node* child) noexcept {
-        auto* me = &static_cast<group_waiter&>(*self);
+        auto* me = &from(self);
         // The child finished: keep the node (its result) for await_resume;
         // completion_listener cleared, so it is ours to free.
         const bool failed = child->has(task_failed);
@@ -130,16 +118,12 @@ private:
             me->first_done_ = child->tag;
             me->cancel_others(child);
         }
-        if (--me->remaining_ == 0) return me->waiter_->resume_waiter(me->resume_at_);
+        if (--me->remaining_ == 0) return me->resume_waiter();
         return std::noop_coroutine();
     }
 
-    static void cancel_children(cancel_hook* self) noexcept {
-        auto* me = &static_cast<group_waiter&>(*self);
-        me->waiter_->hook = me;  // stay parked here until the children finish
-        me->cancel_forwarded_ = true;
-        me->cancel_others(nullptr);
-    }
+    // Step 4 (forwarding_awaiter's forward step).
+    void forward_cancel() noexcept { cancel_others(nullptr); }
 
     void cancel_others(task_node* except) noexcept {
         for (std::size_t i = 0; i < count_; ++i) {
@@ -151,10 +135,7 @@ private:
     std::size_t remaining_ = 0;
     std::size_t first_failed_ = none;
     std::size_t first_done_ = none;
-    task_node* waiter_ = nullptr;
-    std::coroutine_handle<> resume_at_;
     bool first_wins_;
-    bool cancel_forwarded_ = false;  // the awaiting task was cancelled (step 4)
 };
 
 }  // namespace tinyrt::detail

@@ -24,12 +24,16 @@
 
 namespace tinyrt::detail {
 
-struct parked_awaiter : cancel_hook {
-    explicit parked_awaiter(void (*on_cancel)(cancel_hook*) noexcept) noexcept {
-        cancel = on_cancel;
+// `Hook` is the cancel_hook it parks with: cancel_hook itself, or one that
+// is also its timer (timer_node, for sleep_for: one callback for both
+// events, see timer_queue.hpp).
+template <typename Hook>
+struct basic_parked_awaiter : Hook {
+    explicit basic_parked_awaiter(void (*on_cancel)(cancel_hook*) noexcept) noexcept {
+        this->cancel = on_cancel;
     }
-    parked_awaiter(const parked_awaiter&) = delete;
-    parked_awaiter& operator=(const parked_awaiter&) = delete;
+    basic_parked_awaiter(const basic_parked_awaiter&) = delete;
+    basic_parked_awaiter& operator=(const basic_parked_awaiter&) = delete;
 
     // False if a cancellation was pending: the awaiter then reports it.
     bool park(loop_core& loop, std::coroutine_handle<> h) noexcept {
@@ -51,12 +55,17 @@ struct parked_awaiter : cancel_hook {
 
     // Small on purpose: it lives in every suspended frame. Before park, the
     // awaiter may keep one 64-bit argument of its own in `arg` (sleep_for:
-    // its duration or deadline); from park on, `node` is the parked root.
+    // whether its timer's deadline is a duration); from park on, `node` is
+    // the parked root.
     union {
         std::int64_t arg;
         task_node* node = nullptr;
     };
     bool cancelled = false;
+};
+
+struct parked_awaiter : basic_parked_awaiter<cancel_hook> {
+    using basic_parked_awaiter::basic_parked_awaiter;
 };
 
 }  // namespace tinyrt::detail

@@ -11,7 +11,7 @@
 //
 // A suspended root is always parked at exactly one place, and `hook` says how
 // to call that place off:
-//   sleep_for      -> its timer is removed from the heap
+//   sleep_for      -> its timer is removed from the timer queue
 //   wait_ready     -> its fd interest is removed from epoll
 //   async_mutex    -> it is unlinked from the mutex's waiter queue
 //   co_await task  -> the awaited task is cancelled in turn (as asyncio does)
@@ -39,7 +39,9 @@ class promise_base;
 // virtual base would add its own vptr to the awaiter, which lives in the
 // coroutine frame; a function pointer is the same 8 bytes and the same
 // indirect call, and each hook stays a plain aggregate the loop can keep in
-// intrusive lists without knowing the awaiter's type.
+// intrusive lists without knowing the awaiter's type. A timer_node is itself
+// a cancel_hook, so that sleep_for's one pointer serves as both its cancel
+// hook and its expiry callback.
 
 // The place a suspended root waits at; `cancel` unregisters it and makes the
 // root ready again so that its await reports cancelled_error.

@@ -1,152 +1,147 @@
-// The loop's timers: a sorted run plus a binary min-heap (CLRS ch. 6), both
-// of plain 16-byte entries, with lazy cancellation through a slot table.
+// The loop's timers, intrusive: every timer_node lives in its owner (the
+// awaiter, inside the coroutine frame) and holds its deadline and its links,
+// so a timer set in deadline order allocates nothing and touches only itself
+// and the previous last timer.
 //
-// Why two structures: almost every program sets its timers in deadline order
-// (sleep_for(d) with the same d, called as time moves on), so a timer whose
-// deadline is >= the last one in `run_` is appended there, O(1), and the
-// earliest timer is always at the front of one of the two: popping from the
-// run is O(1) and touches memory in order. Only out-of-order timers (a short
-// sleep set after a long one) go to the heap, O(log n).
-//
-// Why slots: a heap that stores node pointers must tell each node its new
-// index at every sift step (for O(log n) cancel), a cache miss per level into
-// scattered coroutine frames. Here an entry is {deadline, seq << 24 | slot};
-// `slots_[slot]` points to the node, and cancel just clears that pointer (a
-// tombstone). Sifts move only the contiguous entries.
+// Two structures:
+//   run   a doubly linked list in deadline order, circular through the
+//         sentinel `run_`. Almost every program sets its timers in deadline
+//         order (sleep_for(d) with the same d, called as time moves on), so
+//         a timer whose deadline is >= the run's last one is appended, O(1),
+//         and popping the front is O(1), in the order the frames were set.
+//   heap  the out-of-order rest (a short sleep set after a long one): a
+//         binary min-heap (CLRS ch. 6) of plain 16-byte entries
+//         {deadline, seq << 24 | slot}. `slots_[slot]` points to the node,
+//         and cancel only clears that pointer (a tombstone): sifts move the
+//         contiguous entries and never touch a frame.
 //
 // Protocol:
-//   push    take a free slot, slots_[slot] = node, node->slot = slot, append
-//           {deadline, seq|slot} to the run if in order, else to the heap
-//   cancel  slots_[node->slot] = null, node->slot = none, ++dead_; the
-//           entry stays until it reaches the front (its slot is not reused
-//           before that, so it can never fire another node)
-//   pop     while the earliest entry (front of run vs top of heap) is due:
-//           remove it and free its slot; fire it unless it is a tombstone
-//   compact when tombstones outnumber live timers, rebuild both without
-//           them: O(n), paid for by the n/2 cancels before it (amortised
-//           O(1) per cancel), so a program that keeps cancelling long
-//           timeouts does not grow the queue
-// Order: earlier deadline first; equal deadlines in the order they were set
-// (`seq`, compared as the high bits of the key), so equal timers fire FIFO.
-// Limits: 2^24 (16.7 million) timers pending at once (more ends the program
-// with a message); seq wraps after 2^40 timers.
+//   push    node->deadline = d; append to the run if d >= the run's last
+//           deadline and d > heap_max_ (the latest deadline the heap has
+//           held since it last had no live entry); else take a free slot and
+//           push {d, seq|slot} onto the heap
+//   cancel  run: unlink, O(1). heap: slots_[slot] = null, ++dead_; the entry
+//           stays until it reaches the top (its slot is not reused before
+//           that, so it can never fire another node); when tombstones
+//           outnumber the heap's live entries the heap is rebuilt without
+//           them: O(n), paid for by the n/2 cancels before it
+//   pop     while the earlier of the run's front and the heap's top is due
+//           (the run's on equal deadlines): take it out; fire it unless it
+//           is a tombstone
+// Order: earlier deadline first; equal deadlines in the order they were set.
+// Inside the run by position, inside the heap by seq (the high bits of the
+// key). Across the two the run wins a tie, and that is FIFO: a run timer R
+// set after a heap timer H with the same deadline d would have needed
+// d > heap_max_ >= d (heap_max_ is not lowered while H is in the heap), so
+// R was set first.
+// Limits: 2^24 (16.7 million) out-of-order timers pending at once (more
+// ends the program with a message); seq wraps after 2^40 timers.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/fault.hpp"
 
 namespace tinyrt::detail {
 
-struct timer_node {
-    static constexpr std::uint32_t none = UINT32_MAX;
-    // Called by the loop once the deadline has passed; the node is already
-    // out of the queue.
-    void (*fire)(timer_node* self) noexcept = nullptr;
-    std::uint32_t slot = none;  // in timer_queue::slots_, or none
+// A timer, embedded in its owner. It is a cancel_hook: `cancel`, the one
+// callback (see the hand-made interfaces in task_node.hpp), is what the loop
+// calls once the deadline has passed, after taking the node out of the
+// queue. An owner that also parks its task on this node (sleep_for) gets
+// both events through that one pointer, and tells them apart by queued(): a
+// cancellation finds the timer still queued, an expiry does not. One
+// pointer instead of two keeps a sleeping frame 8 bytes smaller.
+struct timer_node : cancel_hook {
+    timer_node() noexcept { cancel = nullptr; }
+    timer_node(const timer_node&) = delete;
+    timer_node& operator=(const timer_node&) = delete;
 
-    bool queued() const noexcept { return slot != none; }
-};
+    // Called by the loop when the deadline has passed.
+    void fire() noexcept { cancel(this); }
+    bool queued() const noexcept { return next != nullptr; }
 
-// A growable ring buffer of entries: the sorted run. (std::deque would
-// allocate and free a block every few hundred timers, in the steady state.)
-template <typename T>
-class ring {
-public:
-    bool empty() const noexcept { return count_ == 0; }
-    std::size_t size() const noexcept { return count_; }
-    T& front() noexcept { return buf_[head_]; }
-    const T& front() const noexcept { return buf_[head_]; }
-    const T& back() const noexcept { return buf_[(head_ + count_ - 1) & (buf_.size() - 1)]; }
-    void pop_front() noexcept {
-        head_ = (head_ + 1) & (buf_.size() - 1);
-        --count_;
-    }
-    void push_back(const T& v) {
-        if (count_ == buf_.size()) grow();
-        buf_[(head_ + count_) & (buf_.size() - 1)] = v;
-        ++count_;
-    }
-    // Keeps the elements for which keep(e) is true, in order.
-    template <typename Keep>
-    void filter(Keep keep) noexcept {
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < count_; ++i) {
-            const T v = buf_[(head_ + i) & (buf_.size() - 1)];
-            if (keep(v)) buf_[(head_ + kept++) & (buf_.size() - 1)] = v;
-        }
-        count_ = kept;
-    }
-
-private:
-    void grow() {
-        std::vector<T> bigger(buf_.empty() ? 64 : buf_.size() * 2);  // stays a power of two
-        for (std::size_t i = 0; i < count_; ++i) bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
-        buf_.swap(bigger);
-        head_ = 0;
-    }
-    std::vector<T> buf_;
-    std::size_t head_ = 0;
-    std::size_t count_ = 0;
+    // While queued, the deadline in loop nanoseconds; before, the owner may
+    // keep a value of its own here (sleep_for: its duration).
+    std::int64_t deadline = 0;
+    // The queue's links, a packed state told by `next`:
+    //   nullptr                    not queued
+    //   &timer_queue::heap_mark_   in the heap; `slot` is its entry's slot
+    //   anything else              in the run; `prev` is the node before it
+    //                              (the sentinel for the first)
+    timer_node* next = nullptr;
+    union {
+        timer_node* prev = nullptr;
+        std::uint32_t slot;
+    };
 };
 
 class timer_queue {
 public:
+    timer_queue() noexcept { run_.next = run_.prev = &run_; }
+    timer_queue(const timer_queue&) = delete;
+    timer_queue& operator=(const timer_queue&) = delete;
+
     bool empty() const noexcept { return live_ == 0; }
     std::size_t size() const noexcept { return live_; }
 
     void push(timer_node* node, std::int64_t deadline) {
-        const std::uint32_t slot = take_slot(node);
-        const entry e{deadline, (next_seq_++ << slot_bits) | slot};
-        if (run_.empty() || run_.back().deadline <= deadline) {
-            run_.push_back(e);
+        node->deadline = deadline;
+        if ((run_.next == &run_ || run_.prev->deadline <= deadline) &&
+            (heap_live_ == 0 || deadline > heap_max_)) {
+            node->prev = run_.prev;
+            node->next = &run_;
+            run_.prev->next = node;
+            run_.prev = node;
         } else {
-            push_heap_entry(e);
+            push_heap_node(node);
         }
         ++live_;
     }
 
     void cancel(timer_node* node) noexcept {
         if (!node->queued()) return;
-        slots_[node->slot] = nullptr;
-        node->slot = timer_node::none;
         --live_;
-        ++dead_;
-        if (dead_ > 64 && dead_ > live_) compact();
+        if (node->next == &heap_mark_) {
+            cancel_heap_node(node);
+        } else {
+            node->prev->next = node->next;
+            node->next->prev = node->prev;
+        }
+        node->next = nullptr;
     }
 
     // Deadline of the earliest live timer; the queue must not be empty.
     std::int64_t next_deadline() noexcept {
-        drop_dead_front();
-        return earliest().deadline;
+        drop_dead_top();
+        if (heap_.empty()) return run_.next->deadline;
+        if (run_.next == &run_) return heap_.front().deadline;
+        const std::int64_t h = heap_.front().deadline;
+        return run_.next->deadline <= h ? run_.next->deadline : h;
     }
 
     // Removes and returns the earliest live timer if its deadline <= now.
     timer_node* pop_expired(std::int64_t now) noexcept {
         for (;;) {
-            if (run_.empty() && heap_.empty()) return nullptr;
-            const bool from_run = front_is_run();
-            const entry e = from_run ? run_.front() : heap_.front();
-            // test-only fault: sometimes a timer fires before its deadline
-            if (e.deadline > now && !TINYRT_FAULT("timer_early")) return nullptr;
+            timer_node* first = run_.next;
+            const bool from_run =
+                first != &run_ && (heap_.empty() || first->deadline <= heap_.front().deadline);
             if (from_run) {
-                run_.pop_front();
-            } else {
-                pop_heap_front();
+                // test-only fault: sometimes a timer fires before its deadline
+                if (first->deadline > now && !TINYRT_FAULT("timer_early")) return nullptr;
+                run_.next = first->next;
+                first->next->prev = &run_;
+                first->next = nullptr;
+                --live_;
+                return first;
             }
-            const std::uint32_t slot = static_cast<std::uint32_t>(e.key & slot_mask);
-            timer_node* node = slots_[slot];
-            free_slots_.push_back(slot);
-            if (node == nullptr) {
-                --dead_;
-                continue;  // a cancelled timer's tombstone
-            }
-            node->slot = timer_node::none;
-            --live_;
-            return node;
+            if (heap_.empty()) return nullptr;
+            if (heap_.front().deadline > now && !TINYRT_FAULT("timer_early")) return nullptr;
+            if (timer_node* node = pop_heap_top()) return node;
+            // a cancelled timer's tombstone: look again
         }
     }
 
@@ -158,48 +153,28 @@ private:
         std::int64_t deadline;
         std::uint64_t key;  // seq << 24 | slot: ties on deadline go by seq
     };
-    static bool before(const entry& a, const entry& b) noexcept {
-        return a.deadline != b.deadline ? a.deadline < b.deadline : a.key < b.key;
-    }
-    // std::push_heap builds a max-heap: "later" as less-than gives a min-heap.
-    static bool later(const entry& a, const entry& b) noexcept { return before(b, a); }
 
-    bool front_is_run() const noexcept {
-        if (heap_.empty()) return true;
-        if (run_.empty()) return false;
-        return before(run_.front(), heap_.front());
-    }
-    const entry& earliest() const noexcept { return front_is_run() ? run_.front() : heap_.front(); }
-
-    // The heap's side, the tombstones and the slot table's growth are out
-    // of line (timer_queue.cpp): the common case, timers set in deadline
-    // order, touches only the run.
-    void push_heap_entry(const entry& e);
-    void pop_heap_front() noexcept;
-    void drop_dead_front() noexcept;
+    // The heap side is out of line (timer_queue.cpp): the common case,
+    // timers set in deadline order, touches only the run.
+    void push_heap_node(timer_node* node);
+    void cancel_heap_node(timer_node* node) noexcept;
+    // Removes the heap's top and frees its slot; its node (now not queued),
+    // or null for a tombstone.
+    timer_node* pop_heap_top() noexcept;
+    void drop_dead_top() noexcept;
     std::uint32_t new_slot();
     void compact() noexcept;
 
-    std::uint32_t take_slot(timer_node* node) {
-        std::uint32_t slot;
-        if (!free_slots_.empty()) {
-            slot = free_slots_.back();
-            free_slots_.pop_back();
-        } else {
-            slot = new_slot();
-        }
-        slots_[slot] = node;
-        node->slot = slot;
-        return slot;
-    }
-
-    ring<entry> run_;          // sorted by (deadline, seq)
+    timer_node run_;           // the run's sentinel: next = first, prev = last
+    timer_node heap_mark_;     // a heap node's `next` (its address only)
     std::vector<entry> heap_;  // min-heap by (deadline, seq)
     std::vector<timer_node*> slots_;
     std::vector<std::uint32_t> free_slots_;
     std::uint64_t next_seq_ = 0;
-    std::size_t live_ = 0;
-    std::size_t dead_ = 0;
+    std::int64_t heap_max_ = 0;  // see push; meaningful while heap_live_ > 0
+    std::size_t live_ = 0;       // live timers, run and heap
+    std::size_t heap_live_ = 0;  // live heap entries
+    std::size_t dead_ = 0;       // heap tombstones
 };
 
 }  // namespace tinyrt::detail
