@@ -400,7 +400,7 @@ void loop_core::wait_for_events(bool may_block) {
     }
 }
 
-void loop_core::run_until_done(task_node* main, std::source_location main_loc) {
+void loop_core::run_until_done(task_node* main, tinyrt::source_location main_loc) {
     if (tls_running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
     auto traced = trace_ != nullptr ? trace_->attach_this_thread(trace::track_kind::loop,
                                                                  static_cast<std::uint32_t>(id_),

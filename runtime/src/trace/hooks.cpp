@@ -4,7 +4,7 @@
 
 namespace tinyrt::trace::hooks {
 
-void coroutine_spawned(std::uint64_t id, std::source_location loc) noexcept {
+void coroutine_spawned(std::uint64_t id, tinyrt::source_location loc) noexcept {
     spawn(id, loc.file_name(), loc.line(), task_kind::coroutine, 0);
 }
 

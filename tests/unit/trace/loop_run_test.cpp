@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <map>
-#include <source_location>
 #include <string>
 #include <thread>
 

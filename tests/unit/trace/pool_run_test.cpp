@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <source_location>
 #include <string>
 
 #include "recorded_runs.hpp"
@@ -26,8 +25,8 @@ std::string here(unsigned line) {
 
 // Where traced_fib's children say they were spawned (an explicit location
 // instead of the default, the spawn's own line).
-std::source_location child_site() noexcept {
-    return std::source_location::current();
+tinyrt::source_location child_site() noexcept {
+    return tinyrt::source_location::current();
 }
 
 int traced_fib(tinyrt::pool& p, int n) {

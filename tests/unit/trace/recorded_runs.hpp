@@ -21,7 +21,7 @@ inline json json_of(const tinyrt::trace::recorder& rec) {
 }
 
 // The name the timeline gives a task spawned on `line` of `file` (a path,
-// as __FILE__ or std::source_location give it): "file.cpp:line".
+// as __FILE__ or tinyrt::source_location give it): "file.cpp:line".
 inline std::string site_name(const std::string& file, unsigned line) {
     const auto slash = file.find_last_of('/');
     return (slash == std::string::npos ? file : file.substr(slash + 1)) + ":" +

@@ -141,7 +141,7 @@ private:
 // (event_loop::set_trace): the task is named by the call's source location.
 template <typename T>
 [[nodiscard]] task_handle<T> create_task(
-    task<T> t, std::source_location loc = std::source_location::current()) {
+    task<T> t, tinyrt::source_location loc = tinyrt::source_location::current()) {
     detail::loop_core& loop = detail::loop_for("create_task");
     detail::task_node* node = detail::spawn_task(loop, std::move(t), nullptr);
     if (trace::current_buffer() != nullptr) [[unlikely]]

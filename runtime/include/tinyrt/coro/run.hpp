@@ -38,7 +38,7 @@ namespace tinyrt {
 // location.
 template <typename T>
 T run_on(event_loop& loop, task<T> main,
-         std::source_location loc = std::source_location::current()) {
+         tinyrt::source_location loc = tinyrt::source_location::current()) {
     struct owner {
         detail::task_node* node;
         ~owner() { node->release(); }
@@ -48,7 +48,7 @@ T run_on(event_loop& loop, task<T> main,
 }
 
 template <typename T>
-T run(task<T> main, std::source_location loc = std::source_location::current()) {
+T run(task<T> main, tinyrt::source_location loc = tinyrt::source_location::current()) {
     event_loop loop;
     return run_on(loop, std::move(main), loc);
 }
@@ -56,7 +56,7 @@ T run(task<T> main, std::source_location loc = std::source_location::current()) 
 // run() with the loop's timeline recorded into `rec` (null: off).
 template <typename T>
 T run(task<T> main, trace::recorder* rec,
-      std::source_location loc = std::source_location::current()) {
+      tinyrt::source_location loc = tinyrt::source_location::current()) {
     event_loop loop;
     loop.set_trace(rec);
     return run_on(loop, std::move(main), loc);

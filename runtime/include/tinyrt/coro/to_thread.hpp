@@ -61,7 +61,7 @@ class to_thread_awaiter : private parked_awaiter, private posted_work {
     using stored_type = std::conditional_t<std::is_void_v<result_type>, bool, result_type>;
 
 public:
-    to_thread_awaiter(pool& p, F&& f, std::source_location loc)
+    to_thread_awaiter(pool& p, F&& f, tinyrt::source_location loc)
         : parked_awaiter(&on_cancel), pool_(&core_of(p)), fn_(std::move(f)), loc_(loc) {
         this->run = &on_posted;
     }
@@ -170,7 +170,7 @@ private:
 
     sched_core* pool_;
     F fn_;
-    std::source_location loc_;  // names the job in the timeline
+    tinyrt::source_location loc_;  // names the job in the timeline
     loop_core* loop_ = nullptr;
     worker* counted_ = nullptr;  // step 0: the loop's worker, while counted
     std::optional<stored_type> value_;
@@ -186,7 +186,7 @@ private:
 // Timeline (pool_options::trace): the job is named by the call's source location.
 template <typename F>
 [[nodiscard]] detail::to_thread_awaiter<std::decay_t<F>> to_thread(
-    pool& p, F&& f, std::source_location loc = std::source_location::current()) {
+    pool& p, F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
     return detail::to_thread_awaiter<std::decay_t<F>>{p, std::decay_t<F>(std::forward<F>(f)), loc};
 }
 

@@ -69,7 +69,6 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
-#include <source_location>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -130,7 +129,7 @@ public:
     // The one spawn path of pool.spawn tasks: builds the job (after
     // check_accepting), queues it by `route`, returns its handle.
     template <spawn_route route = spawn_route::public_queue, typename F>
-    auto spawn(F&& f, std::source_location loc = std::source_location::current())
+    auto spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current())
         -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         using T = std::invoke_result_t<std::decay_t<F>&>;
         check_accepting();
@@ -145,7 +144,7 @@ public:
         return join_handle<T>(b, s, this);
     }
     template <typename F>
-    auto spawn_injected(F&& f, std::source_location loc = std::source_location::current()) {
+    auto spawn_injected(F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
         return spawn<spawn_route::injection>(std::forward<F>(f), loc);
     }
 
@@ -154,9 +153,9 @@ public:
     // Records the spawn of block b (a pool.spawn task, or a to_thread job
     // when `to_thread`), named by `loc`, on the calling thread's track.
     // Only when tracer() is set; out of line, in pool.cpp.
-    void trace_spawn(detail::task_block* b, std::source_location loc, bool to_thread);
+    void trace_spawn(detail::task_block* b, tinyrt::source_location loc, bool to_thread);
     // The same for a task_group child.
-    void trace_child_spawn(detail::task_block* b, std::source_location loc);
+    void trace_child_spawn(detail::task_block* b, tinyrt::source_location loc);
 
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
@@ -342,7 +341,7 @@ public:
     // Timeline (pool_options::trace): the task is named by the call's
     // source location ("download.cpp:42").
     template <typename F>
-    auto spawn(F&& f, std::source_location loc = std::source_location::current())
+    auto spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current())
         -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         return sched_core::spawn(std::forward<F>(f), loc);
     }

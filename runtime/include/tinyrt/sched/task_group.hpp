@@ -43,7 +43,6 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
 #include <utility>
 
 #include "tinyrt/detail/config.hpp"
@@ -75,7 +74,7 @@ public:
     // Timeline (pool_options::trace): the child is named by the call's
     // source location.
     template <typename F>
-    void spawn(F&& f, std::source_location loc = std::source_location::current()) {
+    void spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
         detail::worker* w = detail::tls_worker;
         const bool by_owner = w != nullptr && w == state_.owner();
         if (!by_owner) {
@@ -120,7 +119,7 @@ private:
           mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
 
     template <typename F>
-    void spawn_from_outside(F&& f, std::source_location loc) {
+    void spawn_from_outside(F&& f, tinyrt::source_location loc) {
         auto [b, header] = detail::make_job<detail::outside_job>(std::forward<F>(f), &state_);
         (void)header;
         if (pool_.tracer() != nullptr) [[unlikely]]

@@ -1,8 +1,11 @@
 // tinyrt::trace::current_buffer(): whether the calling thread is being
-// traced, in one thread-pointer-relative load. The scheduler's and the
+// traced, in one thread-pointer-relative load; and tinyrt::source_location,
+// which names spawned tasks. The scheduler's and the
 // loop's headers include only this (and forward declarations); what a site
 // records lives in buffer.hpp and sites.hpp, included by the .cpp files.
 #pragma once
+
+#include "tinyrt/source_location.hpp"
 
 namespace tinyrt::trace {
 class buffer;

@@ -6,13 +6,14 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
+
+#include "tinyrt/source_location.hpp"
 
 namespace tinyrt::trace::hooks {
 
 // Coroutine root `id` (its task node) was created here: a spawn of kind
 // coroutine named by `loc`, which the timeline gives to its resumptions.
-void coroutine_spawned(std::uint64_t id, std::source_location loc) noexcept;
+void coroutine_spawned(std::uint64_t id, tinyrt::source_location loc) noexcept;
 
 // to_thread job `job` leaves the loop (to_thread_out) or its result resumes
 // the awaiter (to_thread_back); the flows are the job's spawn and the post

@@ -15,13 +15,14 @@
 //        auto a = rec ? rec->attach_this_thread(track_kind::worker, w.index,
 //                           "worker " + std::to_string(w.index), pool_serial)
 //                     : thread_attachment{};      // lives until the worker returns
-//   P  around running a task (run_task):
-//        task_begin(task_id, name, line, kind, flow) ... task_end(task_id)
-//        name/line: the std::source_location captured at spawn (file_name(),
-//        line()) or the user's name; kind: spawn, fork_join or to_thread;
-//        flow: what the spawn recorded. A to_thread job's task_end passes the
-//        flow id that the loop's to_thread_back will name.
-//   P  the spawn paths (pool::spawn, task_group::spawn, inject):
+//   P  around running a task (run_task, pool.hpp, traced in run_task_traced):
+//        task_begin(task_id, nullptr, 0, kind, flow) ... task_end(task_id)
+//        The task's id and flow are its block's address; the name (the
+//        std::source_location captured at spawn, file_name() and line()) and
+//        the kind (spawn, fork_join or to_thread) travel with the spawn
+//        event, and the timeline gives them to the begin its flow reaches.
+//   P  the spawn paths (sched_core::spawn, task_group::spawn and its
+//      spawn_from_outside, through trace_spawn / trace_child_spawn):
 //        spawn_from(rec, task_id, name, line, kind, flow)  — on a worker its
 //        track, on any other thread that thread's own "thread N" track
 //   P  steal_round, on success:       steal(task_id, victim_index, flow)
@@ -33,23 +34,29 @@
 //        auto a = rec ? rec->attach_this_thread(track_kind::loop, id,
 //                           "loop " + std::to_string(id)) : thread_attachment{};
 //   L  run_ready_batch, around each resume:
-//        resume(coro_id, name, line) ... suspend(coro_id)
+//        resume(coro_id, nullptr) ... suspend(coro_id); coro_id is the root's
+//        task node. Its name is a spawn of kind coroutine recorded where the
+//        root is made (create_task.hpp, run_until_done for run's main,
+//        through hooks.hpp); the timeline names the resumptions after it.
 //   L  add_timer: timer_set(timer_id, delay_us); fire_timers: timer_fire(timer_id);
 //      cancel_timer: timer_cancel(timer_id)
 //   L  the wait_ready registration (coro/io_wait.cpp): fd_wait(fd);
 //      wait_for_events, per ready fd: fd_ready(fd)
 //   L  post: post_from(rec, flow) on the posting thread;
-//      drain_posted, before running each item: post_run(flow)
+//      drain_posted, before running each item: post_run(flow); flow: the
+//      item's address plus one (odd: never a task block's)
 //   L  to_thread's await_suspend (coro/to_thread.hpp), before the spawn:
-//        to_thread_out(job_id, flow); when the result resumes the awaiter:
-//        to_thread_back(job_id, back_flow)
+//        to_thread_out(job_id, 0); when the result resumes the awaiter:
+//        to_thread_back(job_id, 0). The arrows out and back are the job's
+//        spawn flow (loop to worker) and the post of its result (worker to
+//        loop).
 //
 // Flow ids: one namespace per recorder. A start (spawn, to_thread_out,
 // post_from, task_end with a flow) pairs with the next end of the same id
 // (task_begin, to_thread_back, post_run) in time order, so an id may be
 // reused once its end is recorded (a recycled task block's address is
-// fine). Record each flow once: when to_thread_out starts the job's flow,
-// the pool's spawn of that job passes flow 0.
+// fine). Record each flow once: the runtime's to_thread job is linked by its
+// spawn, so its to_thread_out passes flow 0.
 //
 // Names must outlive the recorder: string literals, std::source_location's
 // strings, or recorder::intern().

@@ -39,7 +39,6 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
-#include <source_location>
 #include <vector>
 
 #include "tinyrt/coro/detail/loop_probe.hpp"
@@ -97,7 +96,7 @@ public:
     // suspension is cancelled again (park), so a task that caught its
     // cancellation and awaits once more cannot keep run() from returning.
     // `main_loc` names `main` in the timeline (set_trace).
-    void run_until_done(task_node* main, std::source_location main_loc = {});
+    void run_until_done(task_node* main, tinyrt::source_location main_loc = {});
 
     // Allocates a root node for the frame of `promise` (a fresh, never
     // started task) and makes it ready. The caller owns the node until it
