@@ -211,6 +211,10 @@ detail::task_header* sched_core::find_foreign(detail::worker& w) noexcept {
     return steal_round(w);
 }
 
+void sched_core::hand_spawn_to_loop(detail::task_header* b) noexcept {
+    enqueue_injected(detail::block_of(b));  // only blocks hold pool.spawn tasks
+}
+
 detail::task_header* sched_core::steal_for_waiter(detail::worker& w, bool& moved) noexcept {
     detail::task_header* b = steal_round(w);
     // Never a ticket of a child spawned from outside (rule 3): such a child
@@ -220,7 +224,7 @@ detail::task_header* sched_core::steal_for_waiter(detail::worker& w, bool& moved
     // A pool.spawn task may wait (join) for the frame this worker waits in,
     // so it must not run on top of it. It is not lost or hidden either: the
     // injection queue is public, counted for parking, and notified.
-    enqueue_injected(detail::block_of(b));  // only blocks hold pool.spawn tasks
+    hand_spawn_to_loop(b);
     moved = true;
     return nullptr;
 }
@@ -394,9 +398,15 @@ void wait_until(const wait_target& target) noexcept {
         if (w != nullptr) {
             sched_core& p = *w->owner;
             task_header* b = nullptr;
-            if (w->queue.logical_bottom() > target.own_mark) b = p.pop_local(*w);  // rule 1
+            bool spawn_moved = false;
+            if (w->queue.logical_bottom() > target.own_mark)
+                b = p.pop_for_waiter(*w, spawn_moved);  // rule 1
             if (b != nullptr) {
                 run_while_waiting(p, *w, b, waiting);
+                idle_rounds = 0;
+                continue;
+            }
+            if (spawn_moved) {
                 idle_rounds = 0;
                 continue;
             }

@@ -76,7 +76,11 @@ template <typename B>
     sched_core& core = *w.owner;
     for (; h != nullptr; h = core.pop_local(w)) {
         if (h == &job) return job.call_inline();
-        core.run_task(w, h);
+        if (h->kind == task_kind::fork_join) {
+            core.run_task(w, h);
+        } else {
+            core.hand_spawn_to_loop(h);  // not on top of this frame (sched_core::pop_for_waiter)
+        }
     }
     w.counters.tasks_spawned.add();  // it ran as a task (run_task counted it)
     // Nothing is left at or above b's index: the current bottom is rule 1's mark.

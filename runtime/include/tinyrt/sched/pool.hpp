@@ -261,6 +261,22 @@ public:
     // A task from the injection queue or another worker's deque, or null.
     detail::task_header* find_foreign(detail::worker& w) noexcept;
 
+    // For a waiting worker (wait_until, task_group::wait): the newest entry
+    // of its own queue if it is a fork-join task, or null. A pool.spawn task
+    // that a descendant of the waiting frame spawned may join the task this
+    // worker waits in, so it must not run on top of it (DESIGN.md, rule 1):
+    // it goes to the injection queue, where a worker in its loop runs it
+    // (`moved` is set).
+    detail::task_header* pop_for_waiter(detail::worker& w, bool& moved) noexcept {
+        detail::task_header* b = pop_local(w);
+        if (b == nullptr || b->kind == detail::task_kind::fork_join) [[likely]]
+            return b;
+        hand_spawn_to_loop(b);
+        moved = true;
+        return nullptr;
+    }
+    void hand_spawn_to_loop(detail::task_header* b) noexcept;
+
     // For a waiting worker (wait_until): a fork-join task stolen from another
     // worker's deque, or null (never a ticket: DESIGN.md, rule 3). A
     // pool.spawn task stolen meanwhile is not run by the waiter but moved to

@@ -132,9 +132,13 @@ private:
     void run_own_children() noexcept {
         detail::worker& w = *state_.owner();
         while (!detail::group_state::finished(&state_) && w.queue.logical_bottom() > mark_) {
-            detail::task_header* b = pool_.pop_local(w);
-            if (b == nullptr) break;
-            pool_.run_task(w, b);
+            bool moved = false;
+            detail::task_header* b = pool_.pop_for_waiter(w, moved);
+            if (b != nullptr) {
+                pool_.run_task(w, b);
+            } else if (!moved) {
+                break;
+            }
         }
     }
 

@@ -1,10 +1,12 @@
-// A waiting worker must not run, on top of its own task, a task_group child
-// spawned from outside the pool: such a child may join that very task.
-// (DESIGN.md, "What a waiting worker may run", rules 2 and 3.) Runs under
-// the watchdog of support/within_limit.hpp: the broken rule deadlocks.
+// A waiting worker must not run, on top of its own task, a task that may
+// join that very task: a task_group child spawned from outside the pool
+// (DESIGN.md, "What a waiting worker may run", rule 3) or a pool.spawn task
+// that one of its own children spawned (rule 1). Runs under the watchdog of
+// support/within_limit.hpp: the broken rules deadlock.
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -65,6 +67,50 @@ TEST_CASE("hang: a waiter does not run an outside group's child that joins the w
             release_c.store(true);
             outside.wait();
             CHECK(joined == 7);
+        }
+    });
+}
+
+TEST_CASE("hang: a waiter does not run a pool.spawn task its own child spawned, which joins it") {
+    // R waits for its children c (which spawns S and returns) and c2 (held
+    // on the other worker). S, on R's own deque above the wait's mark, joins
+    // R: run on top of R's wait, it would wait for R and R for it.
+    within_limit("spawned grandchild joins the waiting task", [] {
+        for (int round = 0; round < 20; ++round) {
+            CAPTURE(round);
+            tinyrt::pool p{{.workers = 2}};
+            std::atomic<bool> c2_started{false};
+            std::atomic<bool> release_c2{false};
+            std::atomic<bool> s_started{false};
+            std::optional<tinyrt::join_handle<int>> r;
+            std::optional<tinyrt::join_handle<int>> s;
+            std::atomic<bool> r_ready{false};
+            std::atomic<bool> s_spawned{false};
+            r.emplace(p.spawn([&] {
+                while (!r_ready.load()) std::this_thread::yield();
+                tinyrt::task_group g{p};
+                g.spawn([&] {
+                    c2_started.store(true);
+                    while (!release_c2.load()) std::this_thread::yield();
+                });
+                while (!c2_started.load()) std::this_thread::yield();
+                g.spawn([&] {
+                    s.emplace(p.spawn([&] {
+                        s_started.store(true);
+                        return r->join() + 1;
+                    }));
+                    s_spawned.store(true);
+                });
+                g.wait();
+                return 1;
+            }));
+            r_ready.store(true);
+            // Either R's worker ran S inside its wait (the hang) or it went to
+            // sleep in that wait: then let c2 finish.
+            while (!s_started.load() && !a_worker_sleeps_in_a_wait(p)) std::this_thread::yield();
+            release_c2.store(true);
+            while (!s_spawned.load()) std::this_thread::yield();
+            CHECK(s->join() == 2);
         }
     });
 }
