@@ -268,9 +268,16 @@ public:
     // it goes to the injection queue, where a worker in its loop runs it
     // (`moved` is set).
     detail::task_header* pop_for_waiter(detail::worker& w, bool& moved) noexcept {
-        detail::task_header* b = pop_local(w);
-        if (b == nullptr || b->kind == detail::task_kind::fork_join) [[likely]]
+        // The private buffer holds fork-join jobs only: pool.spawn tasks are
+        // always public (submit_public).
+        if (detail::task_header* b = w.queue.try_pop_private()) [[likely]]
             return b;
+        return pop_for_waiter_slow(w, moved);
+    }
+    [[gnu::noinline]] detail::task_header* pop_for_waiter_slow(detail::worker& w,
+                                                               bool& moved) noexcept {
+        detail::task_header* b = pop_local_slow(w);
+        if (b == nullptr || b->kind == detail::task_kind::fork_join) return b;
         hand_spawn_to_loop(b);
         moved = true;
         return nullptr;
