@@ -11,10 +11,12 @@
 
 namespace {
 
+tinyrt::task<int> twenty_on(tinyrt::pool& pool) {
+    co_return co_await tinyrt::to_thread(pool, [] { return 20; });
+}
+
 tinyrt::task<int> sum_on(tinyrt::pool& pool) {
-    auto a = tinyrt::create_task([&pool]() -> tinyrt::task<int> {
-        co_return co_await tinyrt::to_thread(pool, [] { return 20; });
-    }());
+    auto a = tinyrt::create_task(twenty_on(pool));
     const int b = co_await tinyrt::to_thread(pool, [] { return 22; });
     co_return co_await a + b;
 }
