@@ -34,18 +34,6 @@ buffer::buffer(const recorder* owner, const detail::atomic<bool>* on, std::uint3
       group_(group),
       name_(std::move(name)) {}
 
-thread_attachment::thread_attachment(buffer* mine, buffer* previous) noexcept
-    : mine_(mine), previous_(previous), active_(true) {}
-
-thread_attachment::thread_attachment(thread_attachment&& o) noexcept
-    : mine_(std::exchange(o.mine_, nullptr)),
-      previous_(std::exchange(o.previous_, nullptr)),
-      active_(std::exchange(o.active_, false)) {}
-
-thread_attachment::~thread_attachment() {
-    if (active_) detail::tls_trace_buffer = previous_;
-}
-
 recorder::recorder(recorder_options options)
     : options_(options),
       // relaxed: only uniqueness matters, no data is published with it.

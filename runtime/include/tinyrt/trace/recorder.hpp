@@ -30,11 +30,13 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/trace/buffer.hpp"
 #include "tinyrt/trace/clock.hpp"
+#include "tinyrt/trace/current.hpp"
 #include "tinyrt/trace/event.hpp"
 
 namespace tinyrt::trace {
@@ -47,18 +49,27 @@ struct recorder_options {
 // While alive, this thread's sites write to one buffer (a track). Restores
 // the thread's previous buffer when destroyed; destroy it on the thread that
 // made it, in reverse order of creation.
+// Inline, as is every call the pool and the loop make into a recorder (the
+// virtual functions below): a program that never makes a recorder links
+// none of the recorder's code.
 class [[nodiscard]] thread_attachment {
 public:
     thread_attachment() noexcept = default;
-    thread_attachment(thread_attachment&& o) noexcept;
+    thread_attachment(thread_attachment&& o) noexcept
+        : mine_(std::exchange(o.mine_, nullptr)),
+          previous_(std::exchange(o.previous_, nullptr)),
+          active_(std::exchange(o.active_, false)) {}
     thread_attachment& operator=(thread_attachment&&) = delete;
-    ~thread_attachment();
+    ~thread_attachment() {
+        if (active_) detail::tls_trace_buffer = previous_;
+    }
 
     buffer* get() const noexcept { return mine_; }
 
 private:
     friend class recorder;
-    thread_attachment(buffer* mine, buffer* previous) noexcept;
+    thread_attachment(buffer* mine, buffer* previous) noexcept
+        : mine_(mine), previous_(previous), active_(true) {}
 
     buffer* mine_ = nullptr;
     buffer* previous_ = nullptr;
@@ -70,7 +81,7 @@ public:
     explicit recorder(recorder_options options = {});
     recorder(const recorder&) = delete;
     recorder& operator=(const recorder&) = delete;
-    ~recorder();
+    virtual ~recorder();
 
     // Recording is off until start(); stop() switches it off again (events
     // recorded so far stay). Any thread.
@@ -87,8 +98,8 @@ public:
     // steal's victim is the worker of the thief's group with that index (a
     // pool passes one number for all its workers, e.g. a counter of pools).
     // Allocates; never call it from an event site.
-    thread_attachment attach_this_thread(track_kind kind, std::uint32_t index, std::string name,
-                                         std::uint32_t group = 0);
+    virtual thread_attachment attach_this_thread(track_kind kind, std::uint32_t index,
+                                                 std::string name, std::uint32_t group = 0);
 
     // The calling thread's buffer in this recorder: its attached one, else a
     // track of kind `thread` made on first use ("thread N") and kept for the
@@ -96,7 +107,7 @@ public:
     // outside every pool that spawns). Past max_tracks, the overflow buffer.
     // A thread keeps one such track at a time: alternating between two
     // recorders makes a new track at each change.
-    buffer* buffer_for_this_thread();
+    virtual buffer* buffer_for_this_thread();
 
     // Names the calling thread's track (made as by buffer_for_this_thread).
     void name_this_thread(std::string name);
@@ -104,7 +115,7 @@ public:
     // A copy of `name` that lives as long as the recorder, for record names
     // that are not string literals. Takes a lock; call it once per name, not
     // per event.
-    const char* intern(std::string_view name);
+    virtual const char* intern(std::string_view name);
 
     // Events dropped so far: buffers that were full, threads past max_tracks.
     std::uint64_t dropped() const;
