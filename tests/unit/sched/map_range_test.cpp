@@ -4,9 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cstddef>
 #include <deque>
 #include <memory>
-#include <ranges>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +25,27 @@ const int* begin(const numbers& n) {
 const int* end(const numbers& n) {
     return n.items + 3;
 }
+
+// A range computed on the fly, as std::views::iota is (which this test does
+// not use: libstdc++ 12's <ranges> does not compile with clang 14). map
+// needs no more of it than it[k] and end - begin.
+struct counting_iterator {
+    int value;
+    int operator*() const { return value; }
+    int operator[](std::ptrdiff_t k) const { return value + static_cast<int>(k); }
+    counting_iterator& operator++() {
+        ++value;
+        return *this;
+    }
+    friend std::ptrdiff_t operator-(counting_iterator a, counting_iterator b) {
+        return a.value - b.value;
+    }
+};
+struct counting {
+    int first, last;
+    counting_iterator begin() const { return {first}; }
+    counting_iterator end() const { return {last}; }
+};
 
 struct point {
     int x;
@@ -51,7 +72,7 @@ TEST_CASE("map: arrays, spans, deques, views and ADL ranges, in input order") {
         const std::deque<int> d{3, 2, 1};
         CHECK(pool.map(inc, d) == std::vector<int>{4, 3, 2});
 
-        auto squares = pool.map([](int i) { return i * i; }, std::views::iota(0, 1000));
+        auto squares = pool.map([](int i) { return i * i; }, counting{0, 1000});
         REQUIRE(squares.size() == 1000);
         for (int i = 0; i < 1000; ++i) CHECK(squares[static_cast<std::size_t>(i)] == i * i);
 
