@@ -33,11 +33,11 @@ void timeline_sink::add_flags(args& a) {
 
 tinyrt::trace::recorder* timeline_sink::recorder() {
     if (!enabled()) return nullptr;
-    if (!rec_) {
+    std::call_once(made_, [this] {
         rec_ = std::make_unique<tinyrt::trace::recorder>(tinyrt::trace::recorder_options{
             .events_per_thread = static_cast<std::uint32_t>(events_per_thread_)});
         rec_->start();
-    }
+    });
     return rec_.get();
 }
 

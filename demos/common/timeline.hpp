@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/args.hpp"
@@ -48,6 +49,7 @@ public:
 private:
     std::string json_path_, html_path_;
     long events_per_thread_ = 1L << 14;  // a demo makes a few hundred per thread
+    std::once_flag made_;                // the first use may come from any thread (soma's, lista's)
     std::unique_ptr<tinyrt::trace::recorder> rec_;
 };
 
