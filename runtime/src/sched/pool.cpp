@@ -98,6 +98,14 @@ guest_scope::guest_scope(sched_core& p) noexcept : pool_(p), saved_(tls_guest) {
     tls_guest = &p;
 }
 
+void sched_core::end_outside_spawn() noexcept {
+    // As ~guest_scope below: the spawn's job is queued and counted before
+    // this decrement, which the last parker reads before its re-check.
+    idle_.notify_all_if([this]() noexcept {
+        return guests_.fetch_sub(1, seq_cst) == 1 && stopping_.load(seq_cst);
+    });
+}
+
 guest_scope::~guest_scope() {
     tls_guest = saved_;
     sched_core& p = pool_;

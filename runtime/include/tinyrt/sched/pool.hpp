@@ -132,7 +132,7 @@ public:
     auto spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current())
         -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         using T = std::invoke_result_t<std::decay_t<F>&>;
-        check_accepting();
+        const admission admitted = check_accepting();
         auto [b, s] = detail::make_job<detail::spawn_job_of<T>::template job>(std::forward<F>(f));
         if (trace_ != nullptr) [[unlikely]]
             trace_spawn(b, loc, route == spawn_route::injection);
@@ -169,13 +169,36 @@ public:
     // and the pool is shutting down. Every spawn path (pool::spawn,
     // task_group::spawn, and so map) calls it before it builds a job, so a
     // refused spawn leaves nothing to undo; submit() never throws.
-    void check_accepting() const {
+    //
+    // A spawn from outside is counted with the guests from before that
+    // check until its job is queued (the returned admission), so shutdown
+    // step 3 cannot find the pool quiescent in between: either the last
+    // parker sees the count, or this check sees stopping_ (both seq_cst).
+    class [[nodiscard]] admission {
+    public:
+        explicit admission(sched_core* counted) noexcept : counted_(counted) {}
+        admission(const admission&) = delete;
+        admission& operator=(const admission&) = delete;
+        ~admission() {
+            if (counted_ != nullptr) counted_->end_outside_spawn();
+        }
+
+    private:
+        sched_core* counted_;
+    };
+    admission check_accepting() {
         detail::worker* w = detail::tls_worker;
-        if (w != nullptr && w->owner == this) return;
-        if (detail::tls_guest == this) return;  // a task of ours: shutdown step 3 waits for it
-        // pairs with the seq_cst store in ~pool(); a hint for a clear error
-        if (stopping_.load(detail::acquire)) detail::throw_shutting_down();
+        if (w != nullptr && w->owner == this) return admission{nullptr};
+        if (detail::tls_guest == this) return admission{nullptr};  // a task of ours: counted
+        guests_.fetch_add(1, detail::seq_cst);
+        if (stopping_.load(detail::seq_cst)) {
+            end_outside_spawn();
+            detail::throw_shutting_down();
+        }
+        return admission{this};
     }
+    // As a guest leaving: the last one while stopping_ is set wakes the sleepers.
+    void end_outside_spawn() noexcept;
 
     // Queues the ticket of a task_group child spawned from a thread that is
     // not one of our workers (detail/outside_children.hpp): workers take it

@@ -77,8 +77,10 @@ public:
     void spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
         detail::worker* w = detail::tls_worker;
         const bool by_owner = w != nullptr && w == state_.owner();
+        // From outside: refused once ~pool() started, counted until queued.
+        const detail::sched_core::admission admitted =
+            by_owner ? detail::sched_core::admission{nullptr} : pool_.check_accepting();
         if (!by_owner) {
-            pool_.check_accepting();  // from outside: refused once ~pool() started
             if (w == nullptr || w->owner != &pool_) {
                 spawn_from_outside(std::forward<F>(f), loc);
                 return;
