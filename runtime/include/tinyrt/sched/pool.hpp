@@ -48,7 +48,9 @@
 // Shutdown protocol (~pool):
 //   1. stopping_ = true: spawns from outside the pool are now refused with an
 //      error; spawns from tasks running on the workers are still accepted
-//      (they are children of work that was already spawned).
+//      (they are children of work that was already spawned). A spawn from
+//      outside counts as a guest from its check until its job is queued
+//      (check_accepting), so step 3 sees it or it sees stopping_.
 //   2. wake every parked worker.
 //   3. Each worker keeps running tasks. A worker that finds nothing parks;
 //      if it is the last one to park (all N announced), stopping_ is set and
