@@ -52,7 +52,12 @@ void outside_list::retire(task_block* b, group_state& g, sched_core& pool) noexc
                 // release: the guest count, to the loser's wait in run_ticket().
                 c->state.fetch_or(outside_child::registered, release);  // see above
             }
-            c->execute(b);
+            // Recorded on this thread's lane of the pool's timeline (a
+            // waiter outside the pool gets a track of its own).
+            if (trace::buffer* track = pool.trace_buffer_here()) [[unlikely]]
+                run_recorded(*track, b, c->execute);
+            else
+                c->execute(b);
             g.drop_own_count();
         } else if ((before & outside_child::ran) != 0) {
             g.drop_own_count();

@@ -176,13 +176,37 @@ void sched_core::trace_child_spawn(detail::task_block* b, tinyrt::source_locatio
 }
 
 void sched_core::run_task_traced(detail::task_header* b) noexcept {
+    if (b->kind != detail::task_kind::fork_join) return b->run(b);  // claimed_run.hpp
     const std::uint64_t id = trace_id(b);
-    trace::task_begin(id, nullptr, 0,
-                      b->kind == detail::task_kind::fork_join ? trace::task_kind::fork_join
-                                                              : trace::task_kind::spawn,
-                      id);
+    trace::task_begin(id, nullptr, 0, trace::task_kind::fork_join, id);
     b->run(b);  // may recycle the block: only its id is used below
     trace::task_end(id);
+}
+
+trace::buffer* sched_core::trace_buffer_here() noexcept {
+    if (trace_ == nullptr) return nullptr;
+    trace::buffer* track = trace::current_buffer();
+    if (track != nullptr && track->owner() == trace_) return track;
+#if TINYRT_EXCEPTIONS
+    try {
+        return trace_->buffer_for_this_thread();
+    } catch (...) {
+        return nullptr;  // no memory for a track: this run goes unrecorded
+    }
+#else
+    return trace_->buffer_for_this_thread();
+#endif
+}
+
+void run_recorded(trace::buffer& track, task_header* b,
+                  void (*execute)(task_block*) noexcept) noexcept {
+    const std::uint64_t id = trace_id(b);
+    const auto kind =
+        b->kind == task_kind::spawned ? trace::task_kind::spawn : trace::task_kind::fork_join;
+    track.record(trace::event_kind::task_begin, id, nullptr, id, 0, 0,
+                 static_cast<std::uint8_t>(kind));
+    execute(block_of(b));  // the claim's owner keeps the block alive until it returns
+    track.record(trace::event_kind::task_end, id);
 }
 
 detail::task_header* sched_core::steal_round(detail::worker& w) noexcept {

@@ -22,6 +22,7 @@
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/futex.hpp"
 #include "tinyrt/detail/os_thread.hpp"
+#include "tinyrt/sched/detail/claimed_run.hpp"
 #include "tinyrt/sched/detail/job_layout.hpp"
 #include "tinyrt/sched/detail/task.hpp"
 #include "tinyrt/sched/detail/worker.hpp"
@@ -161,19 +162,19 @@ struct spawn_job_of<T>::job {
     }
 
     // Called once for the queue entry, and once more by a joiner that runs
-    // the task inline; whoever claims it runs the closure, each call drops
-    // its reference.
+    // the task inline; whoever claims it runs the closure (and records the
+    // run: claimed_run.hpp), each call drops its reference. Both run on a
+    // worker of the task's pool.
     static void run(task_block* b) noexcept {
         auto* s = job_in<handle_state<T>>(b);
-        if (s->claim()) execute(b, s);
+        if (s->claim()) run_claimed_here(b, &run_claimed);
         s->release(b);
     }
 
-    // A guest joiner that won claim_as_guest(); it holds the handle's
-    // reference meanwhile.
-    static void run_claimed(task_block* b) noexcept { execute(b, job_in<handle_state<T>>(b)); }
-
-    static void execute(task_block* b, handle_state<T>* s) noexcept {
+    // The closure of a claimed task: from run(), or for a guest joiner that
+    // won claim_as_guest() (it holds the handle's reference meanwhile).
+    static void run_claimed(task_block* b) noexcept {
+        handle_state<T>* s = job_in<handle_state<T>>(b);
         F* f = slot::get(b);
 #if TINYRT_EXCEPTIONS
         try {

@@ -280,8 +280,14 @@ public:
             return run_task_traced(b);
         b->run(b);
     }
-    // run_task on a traced thread: the task's begin and end around it.
+    // run_task on a traced thread: a fork-join job's begin and end around
+    // it; a claimed job records its own run (claimed_run.hpp).
     [[gnu::noinline]] void run_task_traced(detail::task_header* b) noexcept;
+
+    // This thread's track in the pool's recorder (made on first use for a
+    // thread that is not one of the pool's workers), or null when the pool
+    // is not traced; for a claimed job run off the pool's workers.
+    trace::buffer* trace_buffer_here() noexcept;
 
     // A task from the injection queue or another worker's deque, or null.
     detail::task_header* find_foreign(detail::worker& w) noexcept;

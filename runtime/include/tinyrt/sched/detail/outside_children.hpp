@@ -46,6 +46,7 @@
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/detail/os_thread.hpp"
+#include "tinyrt/sched/detail/claimed_run.hpp"
 #include "tinyrt/sched/detail/group_state.hpp"
 #include "tinyrt/sched/detail/job_layout.hpp"
 #include "tinyrt/sched/detail/worker.hpp"
@@ -94,7 +95,7 @@ struct outside_child {
         }
         if ((before & claimed) == 0) {
             group_state* g = c->group;
-            c->execute(b);
+            run_claimed_here(b, c->execute);
             // release: the child's writes, to the waiter's retiring
             // fetch_or; acquire: pairs with that fetch_or when it came
             // first. Not retired yet: the waiter drops the count, and
@@ -117,7 +118,7 @@ struct outside_job {
         slot::construct(b, std::forward<G>(f));
         auto* c = new (b->storage) outside_child(g, &execute);
         b->run = &block_entry<&outside_child::run_ticket>;
-        b->kind = task_kind::fork_join;
+        b->kind = task_kind::outside_ticket;
         return c;
     }
 

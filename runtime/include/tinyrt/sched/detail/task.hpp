@@ -35,10 +35,13 @@ using task_fn = void (*)(task_header*) noexcept;
 inline constexpr std::size_t task_block_size = 128;
 
 // What made a queued job: a fork-join child (a task_group child or the
-// second closure of tinyrt::join) or a pool.spawn task. A waiting worker runs
-// a task it took from elsewhere only if it is a fork-join child (pool.cpp,
-// wait_until).
-enum class task_kind : std::uintptr_t { fork_join, spawned };
+// second closure of tinyrt::join), a pool.spawn task, or the ticket of a
+// task_group child spawned from outside the pool (outside_children.hpp;
+// only in the pool's second queue, never in a deque). A waiting worker runs
+// a task it took from a deque only if it is a fork-join child (pool.cpp,
+// wait_until). The last two run their closure only if they win a claim, and
+// record their run themselves (claimed_run.hpp).
+enum class task_kind : std::uintptr_t { fork_join, spawned, outside_ticket };
 
 // What every queued job starts with, and all that the queues and the worker
 // loop read: how to run it and its kind. Two kinds of object derive from it:

@@ -1,0 +1,29 @@
+// How the timeline records a job that runs only if it wins a claim: a
+// pool.spawn task (join() may run it inline, a worker may dequeue it after)
+// and a task_group child spawned from outside (its waiter may run it before
+// a worker takes its ticket). Such a job is recorded where its closure runs,
+// by the claim's winner, never where it is dequeued: a queue entry that lost
+// the claim ran nothing and records nothing. Fork-join jobs run exactly
+// where they are dequeued and are recorded by sched_core::run_task.
+#pragma once
+
+#include "tinyrt/sched/detail/task.hpp"
+#include "tinyrt/trace/current.hpp"
+
+namespace tinyrt::detail {
+
+// Runs execute(b) between b's task begin and task end on `track`
+// (sched/pool.cpp). The task's id and flow are b's address, as at its spawn.
+void run_recorded(trace::buffer& track, task_header* b,
+                  void (*execute)(task_block*) noexcept) noexcept;
+
+// A claimed job's closure, run by a worker of the job's pool: recorded on
+// the worker's track when the pool is traced (its workers are attached), one
+// predictable branch otherwise.
+inline void run_claimed_here(task_block* b, void (*execute)(task_block*) noexcept) noexcept {
+    if (trace::buffer* track = trace::current_buffer()) [[unlikely]]
+        return run_recorded(*track, b, execute);
+    execute(b);
+}
+
+}  // namespace tinyrt::detail
