@@ -46,6 +46,10 @@ const char* to_string(event_kind k) noexcept {
             return "to_thread_back";
         case event_kind::mark:
             return "mark";
+        case event_kind::coroutine_created:
+            return "coroutine_created";
+        case event_kind::coroutine_root:
+            return "coroutine_root";
     }
     return "unknown";
 }

@@ -8,6 +8,14 @@ void coroutine_spawned(std::uint64_t id, tinyrt::source_location loc) noexcept {
     spawn(id, loc.file_name(), loc.line(), task_kind::coroutine, 0);
 }
 
+void coroutine_created(std::uint64_t promise, tinyrt::source_location loc) noexcept {
+    trace::coroutine_created(promise, loc.function_name());
+}
+
+void coroutine_root(std::uint64_t id, std::uint64_t promise) noexcept {
+    trace::coroutine_root(id, promise);
+}
+
 void to_thread_out(std::uint64_t job) noexcept {
     trace::to_thread_out(job, 0);
 }

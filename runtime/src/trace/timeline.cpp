@@ -1,8 +1,11 @@
 #include "timeline.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "tinyrt/trace/clock.hpp"
@@ -56,7 +59,43 @@ public:
         return it->second;
     }
 
+    // A function's name from its signature as the compiler spells it
+    // (std::source_location::function_name: "task<int> ns::fetch(int)" or
+    // just "fetch"): "ns::fetch", anonymous namespaces left out; a lambda:
+    // "lambda in <enclosing function>".
+    std::uint32_t function_id(const char* signature) {
+        if (signature == nullptr) return 0;
+        auto [it, fresh] = ids_.try_emplace({signature, function_line}, 0);
+        if (fresh) {
+            it->second = static_cast<std::uint32_t>(names_.size());
+            names_.push_back(bare_function_name(signature));
+        }
+        return it->second;
+    }
+
 private:
+    static constexpr std::uint32_t function_line = UINT32_MAX;  // ids_ key of function_id
+
+    static std::string bare_function_name(std::string_view sig) {
+        // The name ends at the first '(' outside template arguments, and
+        // starts after the last space before it (the return type's end).
+        int depth = 0;
+        std::size_t end = sig.size(), start = 0;
+        for (std::size_t i = 0; i < sig.size() && end == sig.size(); ++i) {
+            const char c = sig[i];
+            if (c == '<') ++depth;
+            if (c == '>' && depth > 0) --depth;
+            if (c == ' ' && depth == 0) start = i + 1;
+            if (c == '(' && depth == 0) end = i;
+        }
+        std::string name{sig.substr(start, end - start)};
+        if (name.empty()) name = std::string{sig};
+        for (std::string_view anonymous : {"{anonymous}::", "(anonymous namespace)::"})
+            for (auto at = name.find(anonymous); at != std::string::npos; at = name.find(anonymous))
+                name.erase(at, anonymous.size());
+        return sig.find("<lambda") != std::string_view::npos ? "lambda in " + name : name;
+    }
+
     std::vector<std::string>& names_;
     std::map<std::pair<const char*, std::uint32_t>, std::uint32_t> ids_;
 };
@@ -95,6 +134,7 @@ model build(recorder::snapshot s) {
         t.events = st.events.size();
         std::vector<open_slice> stack;
         std::map<std::uint64_t, std::uint32_t> coroutine_names;  // coroutine id -> name
+        std::map<std::uint64_t, std::uint32_t> created_in;       // promise -> its function's name
         std::uint64_t now = 0;
         auto close = [&](std::size_t at, std::uint64_t end, bool unfinished) {
             t.slices[at].end = end;
@@ -157,6 +197,15 @@ model build(recorder::snapshot s) {
                         starts[r.flow].push_back({now, ti, flow_type::back});
                     break;
                 }
+                case event_kind::coroutine_created:
+                    created_in[r.task] = names.function_id(r.name);
+                    break;
+                case event_kind::coroutine_root:
+                    // Not drawn: names the root's resumptions from here on
+                    // (a later spawn of it, create_task's line, wins).
+                    if (auto c = created_in.find(r.flow); c != created_in.end())
+                        coroutine_names[r.task] = c->second;
+                    break;
                 default: {
                     instant in;
                     in.ts = now;

@@ -155,3 +155,45 @@ TEST_CASE("run(main, &recorder) records the loop; a post from another thread is 
                                       t.track_names.at(tids.second).rfind("loop", 0) == 0);
     CHECK(from_poster);
 }
+
+namespace {
+
+tinyrt::task<int> fetch_slowly(int n) {
+    co_await tinyrt::sleep_for(1ms);
+    co_return n;
+}
+
+tinyrt::task<int> answer_at_once() {
+    co_return 42;
+}
+
+tinyrt::task<int> gather_race_and_wait() {
+    auto [a, b] = co_await tinyrt::gather(fetch_slowly(1), fetch_slowly(2));
+    const int c = co_await tinyrt::wait_for(answer_at_once(), 10s);
+    auto first = co_await tinyrt::when_any(answer_at_once(), fetch_slowly(3));
+    co_return a + b + c + first.value;
+}
+
+}  // namespace
+
+TEST_CASE("children of gather, wait_for and when_any are named by their coroutine function") {
+    tr::recorder rec;
+    rec.start();
+    {
+        tinyrt::event_loop loop;
+        loop.set_trace(&rec);
+        CHECK(tinyrt::run_on(loop, gather_race_and_wait()) == 1 + 2 + 42 + 42);
+    }
+    rec.stop();
+
+    const json doc = trace_test::json_of(rec);
+    const auto t = trace_test::check_trace(doc);
+    // gather's two children start and resume after their sleep; when_any's
+    // loser (cancelled) at least starts.
+    CHECK(t.slices_named("fetch_slowly").size() >= 5);
+    CHECK(t.slices_named("answer_at_once").size() == 2);  // wait_for's child, when_any's winner
+    for (const char* name : {"fetch_slowly", "answer_at_once"})
+        for (const json* s : t.slices_named(name)) CHECK(is_loop_track(t, s));
+    // Nothing the program started is left without a name.
+    CHECK(t.slices_named("coroutine").empty());
+}

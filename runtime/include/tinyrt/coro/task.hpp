@@ -32,6 +32,9 @@
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/source_location.hpp"
+#include "tinyrt/trace/current.hpp"
+#include "tinyrt/trace/hooks.hpp"
 
 namespace tinyrt {
 
@@ -50,6 +53,14 @@ public:
     }
 
     std::suspend_always initial_suspend() noexcept { return {}; }
+
+    // Timeline: this coroutine was created in the function `loc` names (the
+    // promise's default argument), which names it if it becomes a root that
+    // no spawn names (spawn_task). One predictable branch when not traced.
+    void note_creation(tinyrt::source_location loc) noexcept {
+        if (trace::current_buffer() != nullptr) [[unlikely]]
+            trace::hooks::coroutine_created(reinterpret_cast<std::uintptr_t>(this), loc);
+    }
 
     struct final_awaiter {
         bool await_ready() const noexcept { return false; }
@@ -147,7 +158,9 @@ private:
 template <typename T>
 class promise final : public promise_base {
 public:
-    promise() noexcept {}
+    promise(tinyrt::source_location loc = tinyrt::source_location::current()) noexcept {
+        note_creation(loc);
+    }
     ~promise() {
         if (has_value_) value_.~T();
     }
@@ -180,6 +193,9 @@ private:
 template <>
 class promise<void> final : public promise_base {
 public:
+    promise(tinyrt::source_location loc = tinyrt::source_location::current()) noexcept {
+        note_creation(loc);
+    }
     task<void> get_return_object() noexcept;
     void return_void() noexcept {}
     void take() { rethrow_if_failed(); }
@@ -260,7 +276,13 @@ task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listene
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");
     h.promise().set_frame(h);
-    return loop.spawn(&h.promise(), listener, tag);
+    promise_base* p = &h.promise();
+    task_node* node = loop.spawn(p, listener, tag);
+    if (trace::current_buffer() != nullptr)
+        [[unlikely]]  // names the root (promise_base::note_creation)
+        trace::hooks::coroutine_root(reinterpret_cast<std::uintptr_t>(node),
+                                     reinterpret_cast<std::uintptr_t>(p));
+    return node;
 }
 
 // Rethrows the error a finished root ended with (cancelled_error if the

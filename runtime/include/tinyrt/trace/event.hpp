@@ -34,9 +34,12 @@ enum class event_kind : std::uint8_t {
     to_thread_back,  // task = job id, flow: ends the flow from the job's task_end
     // anywhere
     mark,  // name: a user's instant marker
+    // event loop (continued); names only, drawn as nothing
+    coroutine_created,  // task = the coroutine's promise, name = its function's signature
+    coroutine_root,     // task = coroutine id (its root node), flow = its promise: named as created
 };
 
-inline constexpr int event_kind_count = static_cast<int>(event_kind::mark) + 1;
+inline constexpr int event_kind_count = static_cast<int>(event_kind::coroutine_root) + 1;
 
 // What a task is, for the views' colours (record.sub of task_begin and spawn).
 enum class task_kind : std::uint8_t {

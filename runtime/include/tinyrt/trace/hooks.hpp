@@ -15,6 +15,13 @@ namespace tinyrt::trace::hooks {
 // coroutine named by `loc`, which the timeline gives to its resumptions.
 void coroutine_spawned(std::uint64_t id, tinyrt::source_location loc) noexcept;
 
+// A coroutine was created in the function `loc` names (its promise, id
+// `promise`, being constructed), and later became root `id` of the loop:
+// together they name its resumptions when no spawn does (a child of
+// gather, when_any or wait_for is named by its coroutine function).
+void coroutine_created(std::uint64_t promise, tinyrt::source_location loc) noexcept;
+void coroutine_root(std::uint64_t id, std::uint64_t promise) noexcept;
+
 // to_thread job `job` leaves the loop (to_thread_out) or its result resumes
 // the awaiter (to_thread_back); the flows are the job's spawn and the post
 // that brings the result back.

@@ -42,6 +42,11 @@
 //        task node. Its name is a spawn of kind coroutine recorded where the
 //        root is made (create_task.hpp, run_until_done for run's main,
 //        through hooks.hpp); the timeline names the resumptions after it.
+//        A root no spawn names (a child of gather, when_any, wait_for) is
+//        named by its coroutine function: each promise records
+//        coroutine_created(promise_id, function) as it is constructed
+//        (coro/task.hpp), and spawn_task records coroutine_root(coro_id,
+//        promise_id) when the task becomes a root (both through hooks.hpp).
 //   L  add_timer: timer_set(timer_id, delay_us); fire_timers: timer_fire(timer_id);
 //      cancel_timer: timer_cancel(timer_id)
 //   L  the wait_ready registration (coro/io_wait.cpp): fd_wait(fd);
@@ -142,6 +147,21 @@ inline void resume(std::uint64_t coro, const char* name, std::uint32_t line = 0)
     if (buffer* b = current_buffer()) [[unlikely]]
         b->record(event_kind::resume, coro, name, 0, 0, line,
                   static_cast<std::uint8_t>(task_kind::coroutine));
+}
+
+// A coroutine was created (its promise, on the creating thread), in the
+// function whose signature `function` is.
+inline void coroutine_created(std::uint64_t promise, const char* function) noexcept {
+    if (buffer* b = current_buffer()) [[unlikely]]
+        b->record(event_kind::coroutine_created, promise, function);
+}
+
+// That coroutine became root `coro` of the loop: its resumptions are named
+// by its function, unless a spawn of kind coroutine recorded after this
+// (create_task's line) names them.
+inline void coroutine_root(std::uint64_t coro, std::uint64_t promise) noexcept {
+    if (buffer* b = current_buffer()) [[unlikely]]
+        b->record(event_kind::coroutine_root, coro, nullptr, promise);
 }
 
 inline void suspend(std::uint64_t coro) noexcept {
