@@ -164,14 +164,14 @@ std::string worker_track(const char* pool_name, unsigned index) {
 }
 }  // namespace
 
-void sched_core::trace_spawn(detail::task_block* b, tinyrt::source_location loc, bool to_thread) {
-    trace::spawn_from(trace_, trace_id(b), loc.file_name(), loc.line(),
+void sched_core::trace_spawn(detail::task_block* b, tinyrt::task_name name, bool to_thread) {
+    trace::spawn_from(trace_, trace_id(b), name.text(), name.line(),
                       to_thread ? trace::task_kind::to_thread : trace::task_kind::spawn,
                       trace_id(b));
 }
 
-void sched_core::trace_child_spawn(detail::task_block* b, tinyrt::source_location loc) {
-    trace::spawn_from(trace_, trace_id(b), loc.file_name(), loc.line(), trace::task_kind::fork_join,
+void sched_core::trace_child_spawn(detail::task_block* b, tinyrt::task_name name) {
+    trace::spawn_from(trace_, trace_id(b), name.text(), name.line(), trace::task_kind::fork_join,
                       trace_id(b));
 }
 

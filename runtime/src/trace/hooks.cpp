@@ -4,8 +4,8 @@
 
 namespace tinyrt::trace::hooks {
 
-void coroutine_spawned(std::uint64_t id, tinyrt::source_location loc) noexcept {
-    spawn(id, loc.file_name(), loc.line(), task_kind::coroutine, 0);
+void coroutine_spawned(std::uint64_t id, tinyrt::task_name name) noexcept {
+    spawn(id, name.text(), name.line(), task_kind::coroutine, 0);
 }
 
 void coroutine_created(std::uint64_t promise, tinyrt::source_location loc) noexcept {

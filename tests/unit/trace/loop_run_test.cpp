@@ -197,3 +197,25 @@ TEST_CASE("children of gather, wait_for and when_any are named by their coroutin
     // Nothing the program started is left without a name.
     CHECK(t.slices_named("coroutine").empty());
 }
+
+TEST_CASE("create_task and to_thread given a name are called by it in the timeline") {
+    tr::recorder rec;
+    rec.start();
+    {
+        tinyrt::pool p{{.workers = 1, .trace = &rec}};
+        tinyrt::event_loop loop;
+        loop.set_trace(&rec);
+        auto main_task = [&p]() -> tinyrt::task<int> {
+            auto h = tinyrt::create_task(fetch_slowly(4), "the fetch");
+            const int j = co_await tinyrt::to_thread(p, [] { return 5; }, "the job");
+            co_return co_await h + j;
+        };
+        CHECK(tinyrt::run_on(loop, main_task()) == 9);
+    }
+    rec.stop();
+    const json doc = trace_test::json_of(rec);
+    const auto t = trace_test::check_trace(doc);
+    CHECK(t.slices_named("the fetch").size() == 2);  // started, resumed after its sleep
+    REQUIRE(t.slices_named("the job").size() == 1);
+    CHECK((*t.slices_named("the job")[0])["cat"].str == "to_thread");
+}

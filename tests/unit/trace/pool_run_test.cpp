@@ -120,3 +120,27 @@ TEST_CASE("a pool without a recorder records nothing, even on a thread that is t
     }
     CHECK(rec.recorded() == 0);
 }
+
+TEST_CASE("a spawn given a name is called by it in the timeline") {
+    tr::recorder rec;
+    rec.start();
+    {
+        tinyrt::pool p{{.workers = 2, .trace = &rec}};
+        auto h = p.spawn(
+            [&p] {
+                tinyrt::task_group g{p};
+                g.spawn([] {}, "a named child");
+                g.wait();
+                return 3;
+            },
+            "a named task");
+        CHECK(h.join() == 3);
+    }
+    rec.stop();
+    const json doc = trace_test::json_of(rec);
+    const auto t = trace_test::check_trace(doc);
+    REQUIRE(t.slices_named("a named task").size() == 1);
+    CHECK((*t.slices_named("a named task")[0])["cat"].str == "pool.spawn");
+    REQUIRE(t.slices_named("a named child").size() == 1);
+    CHECK((*t.slices_named("a named child")[0])["cat"].str == "fork-join");
+}

@@ -138,14 +138,15 @@ private:
 
 // Schedules `t` on the running loop and returns its handle. Only inside a
 // task run by the loop (like asyncio.create_task). Timeline
-// (event_loop::set_trace): the task is named by the call's source location.
+// (event_loop::set_trace): the task is named by the call's source location,
+// or by a name given instead (tinyrt/task_name.hpp).
 template <typename T>
 [[nodiscard]] task_handle<T> create_task(
-    task<T> t, tinyrt::source_location loc = tinyrt::source_location::current()) {
+    task<T> t, tinyrt::task_name name = tinyrt::source_location::current()) {
     detail::loop_core& loop = detail::loop_for("create_task");
     detail::task_node* node = detail::spawn_task(loop, std::move(t), nullptr);
     if (trace::current_buffer() != nullptr) [[unlikely]]
-        trace::hooks::coroutine_spawned(reinterpret_cast<std::uintptr_t>(node), loc);
+        trace::hooks::coroutine_spawned(reinterpret_cast<std::uintptr_t>(node), name);
     return task_handle<T>{node, loop};
 }
 

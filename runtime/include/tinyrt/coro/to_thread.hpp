@@ -61,8 +61,8 @@ class to_thread_awaiter : private parked_awaiter, private posted_work {
     using stored_type = std::conditional_t<std::is_void_v<result_type>, bool, result_type>;
 
 public:
-    to_thread_awaiter(pool& p, F&& f, tinyrt::source_location loc)
-        : parked_awaiter(&on_cancel), pool_(&core_of(p)), fn_(std::move(f)), loc_(loc) {
+    to_thread_awaiter(pool& p, F&& f, tinyrt::task_name name)
+        : parked_awaiter(&on_cancel), pool_(&core_of(p)), fn_(std::move(f)), name_(name) {
         this->run = &on_posted;
     }
 
@@ -79,7 +79,7 @@ public:
             trace::hooks::to_thread_out(job_id());
 #if TINYRT_EXCEPTIONS
         try {
-            pool_->spawn_injected([this] { work(); }, loc_);  // the handle is dropped: detached
+            pool_->spawn_injected([this] { work(); }, name_);  // the handle is dropped: detached
         } catch (...) {
             // Not spawned (the pool is shutting down): undo the park; the
             // error surfaces at the co_await.
@@ -89,7 +89,7 @@ public:
             throw;
         }
 #else
-        pool_->spawn_injected([this] { work(); }, loc_);
+        pool_->spawn_injected([this] { work(); }, name_);
 #endif
         return true;
     }
@@ -170,7 +170,7 @@ private:
 
     sched_core* pool_;
     F fn_;
-    tinyrt::source_location loc_;  // names the job in the timeline
+    tinyrt::task_name name_;  // names the job in the timeline
     loop_core* loop_ = nullptr;
     worker* counted_ = nullptr;  // step 0: the loop's worker, while counted
     std::optional<stored_type> value_;
@@ -183,11 +183,12 @@ private:
 }  // namespace detail
 
 // Awaitable: runs f() on a worker of `p`; gives its result on the loop thread.
-// Timeline (pool_options::trace): the job is named by the call's source location.
+// Timeline (pool_options::trace): the job is named by the call's source location,
+// or by a name given instead (tinyrt/task_name.hpp).
 template <typename F>
 [[nodiscard]] detail::to_thread_awaiter<std::decay_t<F>> to_thread(
-    pool& p, F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
-    return detail::to_thread_awaiter<std::decay_t<F>>{p, std::decay_t<F>(std::forward<F>(f)), loc};
+    pool& p, F&& f, tinyrt::task_name name = tinyrt::source_location::current()) {
+    return detail::to_thread_awaiter<std::decay_t<F>>{p, std::decay_t<F>(std::forward<F>(f)), name};
 }
 
 }  // namespace tinyrt

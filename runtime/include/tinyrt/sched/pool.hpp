@@ -131,13 +131,13 @@ public:
     // The one spawn path of pool.spawn tasks: builds the job (after
     // check_accepting), queues it by `route`, returns its handle.
     template <spawn_route route = spawn_route::public_queue, typename F>
-    auto spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current())
+    auto spawn(F&& f, tinyrt::task_name name = tinyrt::source_location::current())
         -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
         using T = std::invoke_result_t<std::decay_t<F>&>;
         const admission admitted = check_accepting();
         auto [b, s] = detail::make_job<detail::spawn_job_of<T>::template job>(std::forward<F>(f));
         if (trace_ != nullptr) [[unlikely]]
-            trace_spawn(b, loc, route == spawn_route::injection);
+            trace_spawn(b, name, route == spawn_route::injection);
         if constexpr (route == spawn_route::injection) {
             submit_injected(b);
         } else {
@@ -146,18 +146,18 @@ public:
         return join_handle<T>(b, s, this);
     }
     template <typename F>
-    auto spawn_injected(F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
-        return spawn<spawn_route::injection>(std::forward<F>(f), loc);
+    auto spawn_injected(F&& f, tinyrt::task_name name = tinyrt::source_location::current()) {
+        return spawn<spawn_route::injection>(std::forward<F>(f), name);
     }
 
     // Timeline (pool_options::trace): the recorder, or null when off.
     trace::recorder* tracer() const noexcept { return trace_; }
     // Records the spawn of block b (a pool.spawn task, or a to_thread job
-    // when `to_thread`), named by `loc`, on the calling thread's track.
+    // when `to_thread`), named by `name`, on the calling thread's track.
     // Only when tracer() is set; out of line, in pool.cpp.
-    void trace_spawn(detail::task_block* b, tinyrt::source_location loc, bool to_thread);
+    void trace_spawn(detail::task_block* b, tinyrt::task_name name, bool to_thread);
     // The same for a task_group child.
-    void trace_child_spawn(detail::task_block* b, tinyrt::source_location loc);
+    void trace_child_spawn(detail::task_block* b, tinyrt::task_name name);
 
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
@@ -393,11 +393,12 @@ public:
     // pool while it is being destroyed is an error that says so.
     //
     // Timeline (pool_options::trace): the task is named by the call's
-    // source location ("download.cpp:42").
+    // source location ("download.cpp:42"), or by a name given instead
+    // (tinyrt/task_name.hpp).
     template <typename F>
-    auto spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current())
+    auto spawn(F&& f, tinyrt::task_name name = tinyrt::source_location::current())
         -> join_handle<std::invoke_result_t<std::decay_t<F>&>> {
-        return sched_core::spawn(std::forward<F>(f), loc);
+        return sched_core::spawn(std::forward<F>(f), name);
     }
 
     // Like Python's Pool.map: f applied to every element of `items` (any

@@ -72,9 +72,9 @@ public:
     // child goes to the group's list and to the pool
     // (detail/outside_children.hpp).
     // Timeline (pool_options::trace): the child is named by the call's
-    // source location.
+    // source location, or by a name given instead (tinyrt/task_name.hpp).
     template <typename F>
-    void spawn(F&& f, tinyrt::source_location loc = tinyrt::source_location::current()) {
+    void spawn(F&& f, tinyrt::task_name name = tinyrt::source_location::current()) {
         detail::worker* w = detail::tls_worker;
         const bool by_owner = w != nullptr && w == state_.owner();
         // From outside: refused once ~pool() started, counted until queued.
@@ -82,7 +82,7 @@ public:
             by_owner ? detail::sched_core::admission{nullptr} : pool_.check_accepting();
         if (!by_owner) {
             if (w == nullptr || w->owner != &pool_) {
-                spawn_from_outside(std::forward<F>(f), loc);
+                spawn_from_outside(std::forward<F>(f), name);
                 return;
             }
         }
@@ -90,7 +90,7 @@ public:
             detail::make_job<detail::child_job>(std::forward<F>(f), &state_, by_owner);
         (void)header;
         if (pool_.tracer() != nullptr) [[unlikely]]
-            pool_.trace_child_spawn(b, loc);
+            pool_.trace_child_spawn(b, name);
         if (by_owner) {
             state_.owner_spawned();
             std::int64_t bottom = w->queue.logical_bottom();
@@ -121,11 +121,11 @@ private:
           mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
 
     template <typename F>
-    void spawn_from_outside(F&& f, tinyrt::source_location loc) {
+    void spawn_from_outside(F&& f, tinyrt::task_name name) {
         auto [b, header] = detail::make_job<detail::outside_job>(std::forward<F>(f), &state_);
         (void)header;
         if (pool_.tracer() != nullptr) [[unlikely]]
-            pool_.trace_child_spawn(b, loc);
+            pool_.trace_child_spawn(b, name);
         outside_.push(b, state_, pool_);
     }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "tinyrt/source_location.hpp"
+#include "tinyrt/task_name.hpp"
 
 namespace tinyrt::trace {
 class buffer;

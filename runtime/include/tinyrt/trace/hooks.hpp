@@ -8,12 +8,13 @@
 #include <cstdint>
 
 #include "tinyrt/source_location.hpp"
+#include "tinyrt/task_name.hpp"
 
 namespace tinyrt::trace::hooks {
 
 // Coroutine root `id` (its task node) was created here: a spawn of kind
 // coroutine named by `loc`, which the timeline gives to its resumptions.
-void coroutine_spawned(std::uint64_t id, tinyrt::source_location loc) noexcept;
+void coroutine_spawned(std::uint64_t id, tinyrt::task_name name) noexcept;
 
 // A coroutine was created in the function `loc` names (its promise, id
 // `promise`, being constructed), and later became root `id` of the loop:
