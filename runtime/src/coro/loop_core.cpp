@@ -212,7 +212,8 @@ task_node* loop_core::spawn(promise_base* promise, completion_listener* listener
 }
 
 void loop_core::schedule(task_node* node) noexcept {
-    node->next = nullptr;
+    node->next = nullptr;  // the word `hook` shares: task_ready says which (task_node.hpp)
+    node->flags |= task_ready;
     if (ready_tail_ != nullptr) {
         ready_tail_->next = node;
     } else {
@@ -304,7 +305,8 @@ void loop_core::run_ready_batch() {
     while (batch != nullptr) {
         task_node* node = batch;
         batch = node->next;
-        node->next = nullptr;
+        node->next = nullptr;  // also `hook`: running, it is parked nowhere
+        node->flags &= ~task_ready;
 #if !TINYRT_EXCEPTIONS
         if (node->has(task_cancel_pending)) {
             destroy_cancelled(node);

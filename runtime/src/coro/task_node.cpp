@@ -13,8 +13,10 @@ void task_node::free() noexcept {
     // A failure nobody took (a detached task, a handle dropped unawaited) is
     // reported, not dropped; cancellations are expected and stay quiet.
     if (promise != nullptr) {
+#if TINYRT_EXCEPTIONS
         if (has(task_failed) && !has(task_cancelled) && !has(task_observed))
-            promise->report_unobserved_error();
+            report_error("a task failed and nobody awaited it", error);
+#endif
         promise->frame().destroy();
     }
     this->~task_node();
@@ -46,6 +48,7 @@ bool task_node::cancel() noexcept {
     if (has(task_done)) return false;
     if (TINYRT_FAULT("cancel_lost")) return true;  // test-only: reported, never delivered
     flags |= task_cancel_pending;
+    if (has(task_ready)) return true;  // `hook` is its ready link: not parked
     if (cancel_hook* h = hook) {
         hook = nullptr;
         h->cancel(h);

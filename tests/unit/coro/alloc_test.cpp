@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "tinyrt/coro.hpp"
 
@@ -108,15 +111,54 @@ TEST_CASE("frame allocator: frames of every size are recycled, nothing left aliv
         for (int i = 0; i < 8; ++i) blocks[i] = tinyrt::detail::frame_allocate(sizes[i]);
         CHECK(tinyrt::detail::frame_live_blocks() == before + 8);
         for (int i = 0; i < 8; ++i) {
-            CHECK(reinterpret_cast<std::uintptr_t>(blocks[i]) % 16 == 0);
+            // 16-aligned when the size, rounded up to 8, is a multiple of 16
+            // (100 -> 104 is not: 8 is enough for any object of that size).
+            const std::size_t align = ((sizes[i] + 7) / 8 * 8) % 16 == 0 ? 16 : 8;
+            CHECK(reinterpret_cast<std::uintptr_t>(blocks[i]) % align == 0);
             tinyrt::detail::frame_deallocate(blocks[i], sizes[i]);
         }
     }
     // The same block comes back for the same size class.
-    void* a = tinyrt::detail::frame_allocate(100);
-    tinyrt::detail::frame_deallocate(a, 100);
-    void* b = tinyrt::detail::frame_allocate(110);  // same 16-byte class (97..112)
+    void* a = tinyrt::detail::frame_allocate(97);
+    tinyrt::detail::frame_deallocate(a, 97);
+    void* b = tinyrt::detail::frame_allocate(104);  // same 8-byte class (97..104)
     CHECK(a == b);
-    tinyrt::detail::frame_deallocate(b, 110);
+    tinyrt::detail::frame_deallocate(b, 104);
     CHECK(tinyrt::detail::frame_live_blocks() == before);
+}
+
+TEST_CASE("frame allocator: 8-byte classes take no padding; 16-byte multiples stay 16-aligned") {
+    // On a fresh thread (its own carver), classes 8 (mod 16) and multiples of
+    // 16 carved from the same chunks, through several chunks: wherever an odd
+    // count of odd blocks leaves the carver 8 bytes off, the next 16-multiple
+    // block must still start 16-aligned.
+    bool even_aligned = true, odd_aligned = true, adjacent = false;
+    std::int64_t left_alive = -1;
+    std::thread([&] {
+        const auto before = tinyrt::detail::frame_live_blocks();
+        const std::size_t odd_sizes[] = {1000, 200, 24};   // 8 (mod 16)
+        const std::size_t even_sizes[] = {1008, 208, 32};  // multiples of 16
+        std::vector<std::pair<void*, std::size_t>> odd, even;
+        for (int i = 0; i < 300; ++i) {
+            const std::size_t o = odd_sizes[i % 3], e = even_sizes[(i / 7) % 3];
+            odd.emplace_back(tinyrt::detail::frame_allocate(o), o);
+            even.emplace_back(tinyrt::detail::frame_allocate(e), e);
+        }
+        for (auto [p, n] : even) even_aligned &= reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
+        for (auto [p, n] : odd) odd_aligned &= reinterpret_cast<std::uintptr_t>(p) % 8 == 0;
+        // Two 1000-byte blocks of one carving are 1000 bytes apart: the class
+        // is the size itself, not rounded up to 16.
+        for (std::size_t i = 0; i + 3 < odd.size(); i += 3) {
+            const auto a = reinterpret_cast<std::uintptr_t>(odd[i].first);
+            const auto b = reinterpret_cast<std::uintptr_t>(odd[i + 3].first);
+            if (a - b == 1000 || b - a == 1000) adjacent = true;
+        }
+        for (auto [p, n] : odd) tinyrt::detail::frame_deallocate(p, n);
+        for (auto [p, n] : even) tinyrt::detail::frame_deallocate(p, n);
+        left_alive = tinyrt::detail::frame_live_blocks() - before;
+    }).join();
+    CHECK(even_aligned);
+    CHECK(odd_aligned);
+    CHECK(adjacent);
+    CHECK(left_alive == 0);
 }

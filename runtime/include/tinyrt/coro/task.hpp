@@ -22,6 +22,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstdint>
 #include <exception>
 #include <new>
 #include <type_traits>
@@ -69,8 +70,8 @@ public:
             promise_base& p = self.promise();
             // A nested task always has a caller (it only runs when awaited);
             // a root reports to the loop, which picks what runs next.
-            if (p.root_ != nullptr) return p.root_->finish();
-            return p.link_.continuation;
+            if (p.is_root()) return p.root_->finish();
+            return std::coroutine_handle<>::from_address(reinterpret_cast<void*>(p.link_));
         }
         void await_resume() const noexcept {}
     };
@@ -78,15 +79,18 @@ public:
 
     void unhandled_exception() noexcept {
 #if TINYRT_EXCEPTIONS
-        error_ = std::current_exception();
-        if (root_ != nullptr) {
-            root_->flags |= task_failed;
-            try {
-                throw;
-            } catch (const cancelled_error&) {
-                root_->flags |= task_cancelled;
-            } catch (...) {
-            }
+        if (!is_root()) {
+            error_ = std::current_exception();
+            return;
+        }
+        // A root's error goes to its node (task_node.hpp), which outlives
+        // the frame and is what gather, handles and run() read it from.
+        root_->set_error(std::current_exception());
+        try {
+            throw;
+        } catch (const cancelled_error&) {
+            root_->flags |= task_cancelled;
+        } catch (...) {
         }
 #else
         fatal("exception in a task built without exceptions");
@@ -94,65 +98,76 @@ public:
     }
 
     void set_continuation(std::coroutine_handle<> c) noexcept {
-        link_.continuation = c;
+        link_ = reinterpret_cast<std::uintptr_t>(c.address());
     }
     // Whether a caller has awaited this task already (it may be running,
     // suspended inside, or finished): a task runs once. Only for a task
     // that is not a root (a root's task object gave the frame away).
     bool awaited() const noexcept {
-        return static_cast<bool>(link_.continuation);
+        return link_ != 0;
     }
     // This promise's own frame, so that a root node can hold just the
     // promise and still destroy the frame. Recorded when the task becomes a
     // root (spawn_task), not for every nested task: one store less per await.
     std::coroutine_handle<> frame() const noexcept {
-        return link_.self;
+        return std::coroutine_handle<>::from_address(reinterpret_cast<void*>(link_ & ~root_bit));
     }
+    // Makes it a root (spawn_task), before it ever ran: from here on the
+    // second word is its node (set_root), not an error.
     void set_frame(std::coroutine_handle<> self) noexcept {
-        link_.self = self;
+#if TINYRT_EXCEPTIONS
+        error_.~exception_ptr();  // null: it never ran
+#endif
+        root_ = nullptr;
+        link_ = reinterpret_cast<std::uintptr_t>(self.address()) | root_bit;
     }
     void set_root(task_node* node) noexcept {
         root_ = node;
     }
     task_node* root() const noexcept {
-        return root_;
-    }
-    bool failed() const noexcept {
-#if TINYRT_EXCEPTIONS
-        return error_ != nullptr;
-#else
-        return false;
-#endif
+        return is_root() ? root_ : nullptr;
     }
 
-    // Prints the task's error to stderr (a failed task whose error nobody
-    // took: asyncio's "Task exception was never retrieved"), so that no
-    // failure is dropped silently.
-    void report_unobserved_error() const noexcept {
-#if TINYRT_EXCEPTIONS
-        if (error_ != nullptr) report_error("a task failed and nobody awaited it", error_);
-#endif
-    }
-
-    // Rethrows the task's exception, if it has one.
+    // Rethrows a nested task's exception, if it has one (a root's is in its
+    // node: task_node::rethrow_if_failed).
     void rethrow_if_failed() const {
 #if TINYRT_EXCEPTIONS
-        if (error_ != nullptr) std::rethrow_exception(error_);
+        if (!is_root() && error_ != nullptr) std::rethrow_exception(error_);
 #endif
     }
 
-private:
-    // A nested task is resumed by its caller (continuation); a root reports
-    // to the loop and is never awaited, so the same word holds its own frame
-    // (self) instead: 8 bytes less in every frame. root_ tells which.
-    union link {
-        std::coroutine_handle<> continuation;
-        std::coroutine_handle<> self;
-    } link_{};
-    task_node* root_ = nullptr;
+protected:
+    promise_base() noexcept {}
+    ~promise_base() {
 #if TINYRT_EXCEPTIONS
-    std::exception_ptr error_;
+        if (!is_root()) error_.~exception_ptr();
 #endif
+    }
+    promise_base(const promise_base&) = delete;
+    promise_base& operator=(const promise_base&) = delete;
+
+private:
+    bool is_root() const noexcept {
+        return (link_ & root_bit) != 0;
+    }
+
+    // Two words in every frame (16 bytes):
+    //   link_  a nested task's continuation (its caller's frame), which
+    //          resumes it; a root is never awaited, so the word holds its
+    //          own frame instead, tagged with root_bit (frame addresses are
+    //          at least 8-aligned, so the low bit is free).
+    //   root_ / error_  a root's node; a nested task's error. A root's error
+    //          lives in its node, which needs no second place for it.
+    static constexpr std::uintptr_t root_bit = 1;
+    std::uintptr_t link_ = 0;
+    union {
+#if TINYRT_EXCEPTIONS
+        std::exception_ptr error_{};
+        task_node* root_;
+#else
+        task_node* root_ = nullptr;
+#endif
+    };
 };
 
 template <typename T>
@@ -290,7 +305,7 @@ task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listene
 inline void rethrow_root_error(task_node* node) {
     node->flags |= task_observed;
     if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});
-    node->promise->rethrow_if_failed();
+    node->rethrow_if_failed();
 }
 
 // The result of a finished root, moved out (value, or its error rethrown).
@@ -305,6 +320,7 @@ template <typename T>
         result_taken_twice();
     node->flags |= task_observed;
     if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
+    node->rethrow_if_failed();
     return static_cast<promise<T>*>(node->promise)->take();
 }
 }  // namespace detail

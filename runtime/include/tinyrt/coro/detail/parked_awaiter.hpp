@@ -16,13 +16,32 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <type_traits>
 
 #include "tinyrt/coro/detail/loop_core.hpp"
 #include "tinyrt/coro/detail/task_node.hpp"
+#include "tinyrt/coro/detail/timer_queue.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
+
+// Where an awaiter keeps "the await reports cancelled_error". A bool of its
+// own, except on a timer_node (sleep_for): there it is the timer's
+// `deadline`, which nothing reads once the timer has left the queue (fired,
+// cancelled, or never queued because the park failed), and the flag is only
+// written and read after that. 8 bytes less in every sleeping frame: the
+// bool would pad the awaiter to 48.
+template <typename Hook>
+struct parked_cancel_flag {
+    bool cancelled = false;
+    bool get(const Hook&) const noexcept { return cancelled; }
+    void set(Hook&, bool v) noexcept { cancelled = v; }
+};
+struct no_parked_cancel_flag {
+    static bool get(const timer_node& t) noexcept { return t.deadline != 0; }
+    static void set(timer_node& t, bool v) noexcept { t.deadline = v ? 1 : 0; }
+};
 
 // `Hook` is the cancel_hook it parks with: cancel_hook itself, or one that
 // is also its timer (timer_node, for sleep_for: one callback for both
@@ -38,19 +57,25 @@ struct basic_parked_awaiter : Hook {
     // False if a cancellation was pending: the awaiter then reports it.
     bool park(loop_core& loop, std::coroutine_handle<> h) noexcept {
         if (!loop.park(h, this)) {
-            cancelled = true;
+            flag_.set(*this, true);
             return false;
         }
         node = loop.current_task();
         return true;
     }
-    void wake() noexcept { loop_core::running()->wake(node); }
+    void wake() noexcept {
+        // A timer's flag is its dead deadline: it must be written on this
+        // path too (a bool member is already false).
+        if constexpr (!std::is_same_v<Flag, parked_cancel_flag<Hook>>) flag_.set(*this, false);
+        loop_core::running()->wake(node);
+    }
     void wake_cancelled() noexcept {
-        cancelled = true;
+        flag_.set(*this, true);
         loop_core::running()->deliver_cancel(node);
     }
+    bool cancelled() const noexcept { return flag_.get(*this); }
     void throw_if_cancelled() const {
-        if (cancelled) TINYRT_THROW(cancelled_error{});
+        if (cancelled()) TINYRT_THROW(cancelled_error{});
     }
 
     // Small on purpose: it lives in every suspended frame. Before park, the
@@ -61,7 +86,11 @@ struct basic_parked_awaiter : Hook {
         std::int64_t arg;
         task_node* node = nullptr;
     };
-    bool cancelled = false;
+
+private:
+    using Flag = std::conditional_t<std::is_same_v<Hook, timer_node>, no_parked_cancel_flag,
+                                    parked_cancel_flag<Hook>>;
+    [[no_unique_address]] Flag flag_;
 };
 
 struct parked_awaiter : basic_parked_awaiter<cancel_hook> {

@@ -25,6 +25,11 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <exception>
+#include <new>
+#include <utility>
+
+#include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
 
@@ -64,20 +69,66 @@ enum task_flags : std::uint32_t {
     task_cancel_pending = 1u << 3,  // cancel() asked; not yet delivered at an await
     task_detached = 1u << 4,        // nobody holds it: free frame and node when done
     task_observed = 1u << 5,        // its result or error was taken by someone
+    task_ready = 1u << 6,           // in the loop's ready queue: `next`, not `hook`, is set
 };
 
+// 56 bytes, one frame-allocator block of that size (frame_allocator.hpp):
+// two pairs of fields that are never needed at once share a word.
+//   next / hook           a root is either ready (queued by `next`) or
+//                         parked (at `hook`) or running (neither), never two
+//                         at once; task_ready says which word it is
+//   resume_point / error  where to resume is needed only while it is ready
+//                         or parked; its error (exceptions builds) only from
+//                         the failure on, which happens while it runs, and
+//                         after which it never resumes; task_failed says
+//                         which. The root frame's promise keeps no error of
+//                         its own (task.hpp), so this is where a root's
+//                         error lives until the node is freed.
 struct task_node {
-    task_node* next = nullptr;             // ready-queue link
-    task_node* live_prev = nullptr;        // the loop's list of unfinished roots
-    task_node* live_next = nullptr;        //   (run() cancels them at the end)
-    promise_base* promise = nullptr;       // the root frame's promise (owned; null once destroyed)
-    std::coroutine_handle<> resume_point;  // the innermost suspended frame of the chain
-    cancel_hook* hook = nullptr;           // where it is parked, if it is
+    task_node() noexcept {}
+    task_node(const task_node&) = delete;
+    task_node& operator=(const task_node&) = delete;
+    ~task_node() {
+#if TINYRT_EXCEPTIONS
+        if (has(task_failed)) error.~exception_ptr();
+#endif
+    }
+
+    union {
+        task_node* next = nullptr;  // ready-queue link, while task_ready
+        cancel_hook* hook;          // where it is parked, if it is (else null)
+    };
+    task_node* live_prev = nullptr;   // the loop's list of unfinished roots
+    task_node* live_next = nullptr;   //   (run() cancels them at the end)
+    promise_base* promise = nullptr;  // the root frame's promise (owned; null once destroyed)
+    union {
+        std::coroutine_handle<> resume_point{};  // the innermost suspended frame of the chain
+#if TINYRT_EXCEPTIONS
+        std::exception_ptr error;  // once task_failed: what it failed with
+#endif
+    };
     completion_listener* listener = nullptr;
     std::uint32_t flags = 0;
     std::uint32_t tag = 0;  // the listener's index for it (gather, when_any)
 
-    bool has(std::uint32_t f) const noexcept { return (flags & f) != 0; }
+    bool has(std::uint32_t f) const noexcept {
+        return (flags & f) != 0;
+    }
+
+#if TINYRT_EXCEPTIONS
+    // From the root frame's unhandled_exception, while it runs (so
+    // resume_point is dead): records the error and marks it failed.
+    void set_error(std::exception_ptr e) noexcept {
+        ::new (static_cast<void*>(&error)) std::exception_ptr(std::move(e));
+        flags |= task_failed;
+    }
+#endif
+    // Rethrows the root's error, if it failed with one.
+    void rethrow_if_failed() const {
+#if TINYRT_EXCEPTIONS
+        if (has(task_failed)) std::rethrow_exception(error);
+#endif
+    }
 
     // The root lifecycle (task_node.cpp); loop thread only.
     //

@@ -64,8 +64,9 @@ struct timer_node : cancel_hook {
     void fire() noexcept { cancel(this); }
     bool queued() const noexcept { return next != nullptr; }
 
-    // While queued, the deadline in loop nanoseconds; before, the owner may
-    // keep a value of its own here (sleep_for: its duration).
+    // While queued, the deadline in loop nanoseconds; before and after, the
+    // owner may keep a value of its own here (sleep_for: its duration
+    // before, whether it was cancelled after: parked_awaiter.hpp).
     std::int64_t deadline = 0;
     // The queue's links, a packed state told by `next`:
     //   nullptr                    not queued
