@@ -16,26 +16,22 @@ namespace {
 constexpr std::uint32_t readable_bit = static_cast<std::uint32_t>(io_interest::readable);
 
 // What a direction's place in a slot holds when no task waits there:
-// nullptr (nothing known), or one of these two marks, told apart from a
-// parked waiter by their addresses.
-//   edge_mark    an edge came while nobody waited; the next wait takes it
-//                and returns at once.
-//   hangup_mark  the direction is finished for good (end of stream: RDHUP or
-//                HUP; HUP for writes): every wait returns at once, so a read
-//                that waits before it tries (tcp_stream's drained hint) still
-//                sees the end of file, which sends no second edge.
-detail::io_waiter edge_mark{nullptr};
-detail::io_waiter hangup_mark{nullptr};
-
-bool is_waiter(const detail::io_waiter* place) noexcept {
-    return place != nullptr && place != &edge_mark && place != &hangup_mark;
-}
-
+// nullptr (nothing known), or one of these two marks (loop_core.hpp).
+//   io_edge_mark    an edge came while nobody waited; the next wait takes
+//                   it and returns at once.
+//   io_hangup_mark  the direction is finished for good (end of stream: RDHUP
+//                   or HUP; HUP for writes): every wait returns at once, so a
+//                   read that waits before it tries (tcp_stream's drained
+//                   hint) still sees the end of file, which sends no second
+//                   edge.
+// The fd event handler that sets them, loop_core::handle_fd_event, is in
+// loop_core.cpp: the loop calls it, and a program that never waits on an fd
+// then links none of this file.
 // Drops the marks of both directions, keeping parked waiters.
 template <typename Slot>
 void clear_marks(Slot& slot) noexcept {
-    if (!is_waiter(slot.reader)) slot.reader = nullptr;
-    if (!is_waiter(slot.writer)) slot.writer = nullptr;
+    if (!detail::is_io_waiter(slot.reader)) slot.reader = nullptr;
+    if (!detail::is_io_waiter(slot.writer)) slot.writer = nullptr;
 }
 }  // namespace
 
@@ -46,7 +42,7 @@ void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
     fd_slot& slot = fds_[fd];
     const bool reads = (w->interest & readable_bit) != 0;
     detail::io_waiter*& place = reads ? slot.reader : slot.writer;
-    if (is_waiter(place))
+    if (detail::is_io_waiter(place))
         detail::fatal("wait_ready: two tasks wait on the same fd in the same direction");
     ++stats_.io_waits;
     // Not parked after all: the wait returns without suspending.
@@ -54,7 +50,7 @@ void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
         w->node->hook = nullptr;
         w->node = nullptr;
     };
-    if (place == &edge_mark) {
+    if (place == &detail::io_edge_mark) {
         place = nullptr;
         stay_running();
         return;
@@ -66,7 +62,7 @@ void detail::loop_core::add_io_waiter(detail::io_waiter* w) {
     // current file. An owned fd was forgotten before any close, so its
     // registration is known good once made.
     if (!slot.in_epoll || !owned) rearm(w->fd);
-    if (!slot.in_epoll || place == &hangup_mark) {
+    if (!slot.in_epoll || place == &detail::io_hangup_mark) {
         // Not pollable (a closed fd, a regular file), or finished: the
         // caller's read/write reports it instead of waiting forever.
         stay_running();
@@ -126,34 +122,12 @@ void detail::loop_core::rearm(int fd) noexcept {
     slot.in_epoll = false;
 }
 
-void detail::loop_core::handle_fd_event(int fd, std::uint32_t events) {
-    if (static_cast<std::size_t>(fd) >= fds_.size()) return;
-    fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
-    if (!slot.in_epoll) return;  // forgotten
-    const std::uint32_t failure = EPOLLERR | EPOLLHUP;
-    // A waiter there is made ready and takes the edge; with nobody there the
-    // place remembers it. A hang-up is remembered either way.
-    auto signal = [this, fd](detail::io_waiter*& place, bool hung_up) {
-        if (is_waiter(place)) {  // the woken task takes the edge
-            trace::fd_ready(fd);
-            wake(place->node);
-            --io_waiting_;
-            place = hung_up ? &hangup_mark : nullptr;
-        } else if (place != &hangup_mark) {
-            place = hung_up ? &hangup_mark : &edge_mark;
-        }
-    };
-    if ((events & (EPOLLIN | EPOLLRDHUP | failure)) != 0)
-        signal(slot.reader, (events & (EPOLLRDHUP | EPOLLHUP)) != 0);
-    if ((events & (EPOLLOUT | failure)) != 0) signal(slot.writer, (events & EPOLLHUP) != 0);
-}
-
 void detail::loop_core::forget_fd(int fd) noexcept {
     if (fd < 0 || static_cast<std::size_t>(fd) >= fds_.size()) return;
     fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
     // Parked tasks wake; their next read/write reports what became of the fd.
     for (detail::io_waiter* place : {slot.reader, slot.writer}) {
-        if (!is_waiter(place)) continue;
+        if (!detail::is_io_waiter(place)) continue;
         wake(place->node);
         --io_waiting_;
     }

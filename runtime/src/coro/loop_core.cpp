@@ -4,30 +4,23 @@
 #include "tinyrt/coro/detail/loop_core.hpp"
 
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <exception>
-#include <system_error>
-#include <thread>
 #include <utility>
 
+#include "tinyrt/coro/io_wait.hpp"
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
-#include "tinyrt/detail/system_error.hpp"
+#include "tinyrt/detail/track_name.hpp"
 #include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
 namespace {
-
-// Source of loop_core::id(); only uniqueness matters, so relaxed is enough.
-detail::atomic<std::uint64_t> next_loop_id{1};
-
-constexpr std::uint64_t wake_token = ~std::uint64_t{0};  // epoll data of the eventfd
 
 // Timeline ids: a task node's or a timer's address. A posted item's flow id
 // is its address plus one: odd, so never a task block's (the pool's spawn
@@ -53,70 +46,7 @@ void check_sys(int rc, const char* what) noexcept {
     }
 }
 
-// A resource the loop cannot start without: the kernel's refusal (EMFILE,
-// ENOMEM) is raised as std::system_error, like any other resource failure.
-int check_resource(int fd, const char* what) {
-    if (fd < 0) throw_system_error(errno, what);
-    return fd;
-}
-
-// Closes a descriptor unless released: the constructor's undo on failure.
-struct fd_guard {
-    int fd;
-    ~fd_guard() {
-        if (fd >= 0) ::close(fd);
-    }
-    int release() noexcept { return std::exchange(fd, -1); }
-};
-
-// The wake-up item a keep-alive's release posts: it only makes the loop
-// run a step, which re-checks for a deadlock.
-struct nudge : posted_work {
-    nudge() noexcept {
-        run = &discard;
-        drop = &discard;
-    }
-    static void discard(posted_work* self) noexcept { delete static_cast<nudge*>(self); }
-};
-
 }  // namespace
-
-loop_core::loop_core() : id_(next_loop_id.fetch_add(1, relaxed)) {  // see next_loop_id
-    // Each descriptor is guarded until the loop is complete, so a failure
-    // half-way closes what was opened.
-    fd_guard epoll_fd{check_resource(::epoll_create1(EPOLL_CLOEXEC), "tinyrt: epoll_create1")};
-    fd_guard wake_fd{check_resource(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "tinyrt: eventfd")};
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = wake_token;
-    check_resource(::epoll_ctl(epoll_fd.fd, EPOLL_CTL_ADD, wake_fd.fd, &ev),
-                   "tinyrt: epoll_ctl(eventfd)");
-    epoll_fd_ = epoll_fd.release();
-    wake_fd_ = wake_fd.release();
-}
-
-loop_core::~loop_core() {
-    // 1. A thread holding a keep-alive may still post: wait until every one
-    //    is released. The acquire pairs with the seq_cst decrement in
-    //    release_keep_alive.
-    for (std::size_t held; (held = keep_alives_.load(acquire)) != 0;)
-        keep_alives_.wait(held, acquire);  // woken by release_keep_alive's notify
-    // 2. A poster (a release's wake-up item included) may still be between
-    //    its push and the end of its eventfd write: wait for it before
-    //    closing the fd under it. Pairs with the release decrements in
-    //    post() and release_keep_alive().
-    while (posters_.load(acquire) != 0) std::this_thread::yield();
-    // 3. Posted work that never ran (posted after the last run) is dropped,
-    //    not run on a loop that is going away; its memory is freed.
-    posted_work* w = wakeup_.take_remaining();
-    while (w != nullptr) {
-        posted_work* next = w->next;
-        if (w->drop != nullptr) w->drop(w);
-        w = next;
-    }
-    ::close(wake_fd_);
-    ::close(epoll_fd_);
-}
 
 std::int64_t loop_core::now_ns() noexcept {
     timespec ts{};
@@ -133,26 +63,6 @@ void loop_core::post(posted_work* work) noexcept {
     posters_.fetch_add(1, seq_cst);
     trace::post_from(trace_, post_flow(work));
     push_and_wake(work);
-    // The last touch of the loop; release pairs with the acquire load in ~loop_core().
-    posters_.fetch_sub(1, release);
-}
-
-void loop_core::hold_keep_alive() noexcept {
-    keep_alives_.fetch_add(1, seq_cst);
-}
-
-void loop_core::release_keep_alive() {
-    // The wake-up item is allocated before anything is released, so a
-    // failure leaves the keep-alive held rather than the loop asleep.
-    auto* wake_up = new nudge;
-    // Counted as a poster first: ~loop_core() may return as soon as the
-    // count below reaches zero, but then waits for posters_.
-    posters_.fetch_add(1, seq_cst);
-    keep_alives_.fetch_sub(1, seq_cst);
-    keep_alives_.notify_all();
-    // The loop may be asleep with the keep-alive as its only reason to wait:
-    // wake it so that its next step re-checks for a deadlock.
-    push_and_wake(wake_up);
     // The last touch of the loop; release pairs with the acquire load in ~loop_core().
     posters_.fetch_sub(1, release);
 }
@@ -402,12 +312,44 @@ void loop_core::wait_for_events(bool may_block) {
     }
 }
 
+// The fd half of the reactor that every loop needs: the events epoll
+// reports (registration is in io_wait.cpp, with the protocol).
+io_waiter io_edge_mark{nullptr};
+io_waiter io_hangup_mark{nullptr};
+
+void loop_core::handle_fd_event(int fd, std::uint32_t events) {
+    if (static_cast<std::size_t>(fd) >= fds_.size()) return;
+    fd_slot& slot = fds_[static_cast<std::size_t>(fd)];
+    if (!slot.in_epoll) return;  // forgotten
+    const std::uint32_t failure = EPOLLERR | EPOLLHUP;
+    // A waiter there is made ready and takes the edge; with nobody there the
+    // place remembers it. A hang-up is remembered either way.
+    auto signal = [this, fd](io_waiter*& place, bool hung_up) {
+        if (is_io_waiter(place)) {  // the woken task takes the edge
+            trace::fd_ready(fd);
+            wake(place->node);
+            --io_waiting_;
+            place = hung_up ? &io_hangup_mark : nullptr;
+        } else if (place != &io_hangup_mark) {
+            place = hung_up ? &io_hangup_mark : &io_edge_mark;
+        }
+    };
+    if ((events & (EPOLLIN | EPOLLRDHUP | failure)) != 0)
+        signal(slot.reader, (events & (EPOLLRDHUP | EPOLLHUP)) != 0);
+    if ((events & (EPOLLOUT | failure)) != 0) signal(slot.writer, (events & EPOLLHUP) != 0);
+}
+
+namespace {
+// A traced loop's lane, "loop N": out of line, once per run.
+[[gnu::cold]] trace::thread_attachment attach_loop(trace::recorder& rec, std::uint64_t id) {
+    return rec.attach_this_thread(trace::track_kind::loop, static_cast<std::uint32_t>(id),
+                                  track_name(nullptr, "loop", id));
+}
+}  // namespace
+
 void loop_core::run_until_done(task_node* main, tinyrt::source_location main_loc) {
     if (tls_running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
-    auto traced = trace_ != nullptr ? trace_->attach_this_thread(trace::track_kind::loop,
-                                                                 static_cast<std::uint32_t>(id_),
-                                                                 "loop " + std::to_string(id_))
-                                    : trace::thread_attachment{};
+    auto traced = trace_ != nullptr ? attach_loop(*trace_, id_) : trace::thread_attachment{};
     if (trace_ != nullptr)
         trace::spawn(trace_id(main), main_loc.file_name(), main_loc.line(),
                      trace::task_kind::coroutine, 0);
@@ -425,15 +367,6 @@ void loop_core::run_until_done(task_node* main, tinyrt::source_location main_loc
     probe_.set(loop_activity::stopped);
     tls_running_loop = nullptr;
     tls_running_loop_id = 0;
-}
-
-void loop_core::cancel_all_live() noexcept {
-    // Cancelling may finish and unlink nodes: collect first.
-    std::vector<task_node*> live;
-    for (task_node* n = live_head_; n != nullptr; n = n->live_next) live.push_back(n);
-    for (task_node* n : live) {
-        if (!n->has(task_done)) n->cancel();
-    }
 }
 
 }  // namespace tinyrt::detail

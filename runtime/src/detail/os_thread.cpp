@@ -1,43 +1,46 @@
-// os_thread over std::thread, kept in the handle's own storage: the
-// standard library starts the thread and raises its std::system_error on a
-// refusal, so no error formatting is compiled here.
+// os_thread over POSIX threads (os_thread.hpp).
 #include "tinyrt/detail/os_thread.hpp"
 
-#include <new>
-#include <thread>
+#include <unistd.h>
+
+#include <system_error>
 
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/detail/system_error.hpp"
 
 namespace tinyrt::detail {
 
-namespace {
-std::thread& thread_in(unsigned char* storage) noexcept {
-    return *std::launder(static_cast<std::thread*>(static_cast<void*>(storage)));
-}
-}  // namespace
-
-static_assert(sizeof(std::thread) <= os_thread::storage_size &&
-              alignof(std::thread) <= os_thread::storage_align);
-
 os_thread::~os_thread() {
-    if (started_) {
-        if (thread_in(storage_).joinable())
-            fatal("a worker thread was destroyed without being joined");
-        thread_in(storage_).~thread();
-    }
+    if (started_) fatal("a worker thread was destroyed without being joined");
 }
 
 void os_thread::start(void* (*entry)(void*), void* arg) {
-    new (storage_) std::thread(entry, arg);
+    // pthread_create returns the error instead of setting errno.
+    if (const int err = ::pthread_create(&thread_, nullptr, entry, arg); err != 0) {
+#if TINYRT_EXCEPTIONS && defined(__GLIBCXX__)
+        // The exception std::thread raises, thrown inside libstdc++ (the
+        // function its std::thread calls), so no program that links a pool
+        // compiles std::system_error's message composition.
+        std::__throw_system_error(err);
+#else
+        throw_system_error(err, "tinyrt: pthread_create");
+#endif
+    }
     started_ = true;
 }
 
 void os_thread::join() noexcept {
-    if (started_ && thread_in(storage_).joinable()) thread_in(storage_).join();
+    if (!started_) return;
+    // The only failures are misuse (EDEADLK: joining itself, EINVAL), which
+    // a pool's shutdown rules out (it refuses to run on its own workers).
+    ::pthread_join(thread_, nullptr);
+    started_ = false;
 }
 
 unsigned os_thread::hardware_concurrency() noexcept {
-    return std::thread::hardware_concurrency();
+    // What std::thread::hardware_concurrency reports on glibc: the online CPUs.
+    const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<unsigned>(n) : 0;
 }
 
 }  // namespace tinyrt::detail

@@ -4,8 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <mutex>
-
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt::detail {
@@ -22,14 +20,16 @@ long membarrier(int command) noexcept {
 
 void asymmetric_fence_init() noexcept {
 #if !TINYRT_TSAN
-    static std::once_flag once;
-    std::call_once(once, [] {
-        long supported = membarrier(MEMBARRIER_CMD_QUERY);
-        if (supported < 0 || (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
-        if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) return;
-        // read by threads created after this (pool workers) or handed the pool later
-        membarrier_ready.store(true, relaxed);
-    });
+    // No once_flag: registering is idempotent, so pools constructed at the
+    // same time may both do it. acquire pairs with the release store below:
+    // a caller that finds the flag set is ordered after the registration.
+    if (membarrier_ready.load(acquire)) return;
+    long supported = membarrier(MEMBARRIER_CMD_QUERY);
+    if (supported < 0 || (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
+    if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) return;
+    // Read by threads created after this (pool workers) or handed the pool
+    // later; release: see the acquire load above.
+    membarrier_ready.store(true, release);
 #endif
 }
 

@@ -13,6 +13,7 @@
 
 #include "tinyrt/detail/cpu.hpp"
 #include "tinyrt/detail/fault.hpp"
+#include "tinyrt/detail/track_name.hpp"
 #include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
@@ -39,56 +40,7 @@ constexpr unsigned max_help_depth = 32;
 constexpr unsigned wait_spin_rounds = 64;
 constexpr unsigned wait_yield_rounds = 96;
 
-unsigned worker_count(pool_options o) {
-    if (o.workers != 0) return o.workers;
-    unsigned hw = detail::os_thread::hardware_concurrency();
-    return hw != 0 ? hw : 1;
-}
-
 }  // namespace
-
-sched_core::sched_core(pool_options options) : idle_(worker_count(options)), trace_(options.trace) {
-    detail::asymmetric_fence_init();
-    if (trace_ != nullptr) {
-        // Numbers the traced pools of the process, so that steals name a
-        // victim of the thief's own pool.
-        static detail::atomic<std::uint32_t> traced_pools{0};
-        // relaxed: only a distinct number is needed, nothing is published by it.
-        trace_group_ = traced_pools.fetch_add(1, detail::relaxed);
-        if (options.trace_name != nullptr) trace_name_ = trace_->intern(options.trace_name);
-    }
-    const unsigned n = worker_count(options);
-    workers_.reserve(n);
-    for (unsigned i = 0; i < n; ++i)
-        workers_.push_back(std::make_unique<detail::worker>(this, i, &depot_));
-    // Start the threads only once every worker exists: thieves index workers_.
-    for (auto& w : workers_) {
-        detail::worker* raw = w.get();
-        w->thread.start(
-            [](void* arg) noexcept -> void* {
-                auto* self = static_cast<detail::worker*>(arg);
-                self->owner->worker_main(*self);
-                return nullptr;
-            },
-            raw);
-    }
-}
-
-sched_core::~sched_core() {
-    detail::worker* self = detail::tls_worker;
-    if (self != nullptr && self->owner == this) {
-        detail::fatal(
-            "tinyrt::pool destroyed from one of its own workers (it would wait for itself)");
-    }
-    if (detail::tls_guest == this) {
-        detail::fatal(
-            "tinyrt::pool destroyed from one of its own tasks, run by a worker of another pool "
-            "(shutdown waits for that task: it would wait for itself)");
-    }
-    stopping_.store(true, detail::seq_cst);     // shutdown step 1
-    idle_.notify_all();                         // step 2
-    for (auto& w : workers_) w->thread.join();  // steps 3-4
-}
 
 guest_scope::guest_scope(sched_core& p) noexcept : pool_(p), saved_(tls_guest) {
     // After a won claim, before its registered mark: the worker that loses
@@ -99,8 +51,17 @@ guest_scope::guest_scope(sched_core& p) noexcept : pool_(p), saved_(tls_guest) {
 }
 
 void sched_core::end_outside_spawn() noexcept {
-    // As ~guest_scope below: the spawn's job is queued and counted before
-    // this decrement, which the last parker reads before its re-check.
+    // A guest leaving (~guest_scope), or a spawn from outside whose job is
+    // queued (admission). Everything it spawned into the pool is queued and
+    // counted before this decrement, which the last parker reads before its
+    // re-check. The decrement is under the sleeper lock: a parker that reads
+    // zero and concludes the pool is quiescent takes that lock before it
+    // exits, so the pool cannot be destroyed before this returns. The last
+    // guest of a pool that is shutting down wakes every sleeper: the last
+    // parker may have seen this guest and gone to sleep. Either ~pool()'s
+    // own notify_all (after it set stopping_) finds that parker on the
+    // stack, or the parker announced after it, and then this lock, taken
+    // after the parker's, sees stopping_ set.
     idle_.notify_all_if([this]() noexcept {
         return guests_.fetch_sub(1, seq_cst) == 1 && stopping_.load(seq_cst);
     });
@@ -108,20 +69,7 @@ void sched_core::end_outside_spawn() noexcept {
 
 guest_scope::~guest_scope() {
     tls_guest = saved_;
-    sched_core& p = pool_;
-    // Everything this guest spawned into the pool is queued and counted
-    // before this decrement, which the last parker reads before its re-check.
-    // The decrement is under the sleeper lock: a parker that reads zero and
-    // concludes the pool is quiescent takes that lock before it exits, so
-    // the pool cannot be destroyed before this returns. The last guest of a
-    // pool that is shutting down wakes every sleeper: the last parker may
-    // have seen this guest and gone to sleep. Either ~pool()'s own
-    // notify_all (after it set stopping_) finds that parker on the stack, or
-    // the parker announced after it, and then this lock, taken after the
-    // parker's, sees stopping_ set.
-    p.idle_.notify_all_if([&p]() noexcept {
-        return p.guests_.fetch_sub(1, seq_cst) == 1 && p.stopping_.load(seq_cst);
-    });
+    pool_.end_outside_spawn();
 }
 
 void sched_core::inject(detail::task_block* b) {
@@ -137,7 +85,9 @@ detail::task_block* sched_core::take_from_outside() noexcept {
     return b;
 }
 
-void sched_core::enqueue_injected(detail::task_block* b) {
+// Out of line (inject and hand_spawn_to_loop would each copy it): next to
+// the queue's own enqueue, a call is nothing.
+[[gnu::noinline]] void sched_core::enqueue_injected(detail::task_block* b) {
     injection_.push(b, "tinyrt::pool::spawn");
     idle_.notify_one();
 }
@@ -157,11 +107,6 @@ std::uint64_t trace_id(const detail::task_header* b) noexcept {
     return reinterpret_cast<std::uintptr_t>(b);
 }
 
-// A worker's lane: "<pool_options::trace_name> worker N", or "worker N".
-std::string worker_track(const char* pool_name, unsigned index) {
-    std::string name = pool_name != nullptr ? std::string(pool_name) + " worker " : "worker ";
-    return name + std::to_string(index);
-}
 }  // namespace
 
 void sched_core::trace_spawn(detail::task_block* b, tinyrt::task_name name, bool to_thread) {
@@ -345,11 +290,18 @@ sched_core::park_result sched_core::park(detail::worker& w) {
     return park_result::rung;
 }
 
+namespace {
+// A traced worker's lane: "<pool_options::trace_name> worker N", or "worker N".
+[[gnu::cold]] trace::thread_attachment attach_worker(trace::recorder& rec, const char* pool_name,
+                                                     unsigned index, std::uint32_t group) {
+    return rec.attach_this_thread(trace::track_kind::worker, index,
+                                  detail::track_name(pool_name, "worker", index), group);
+}
+}  // namespace
+
 void sched_core::worker_main(detail::worker& w) {
-    auto traced = trace_ != nullptr
-                      ? trace_->attach_this_thread(trace::track_kind::worker, w.index,
-                                                   worker_track(trace_name_, w.index), trace_group_)
-                      : trace::thread_attachment{};  // lives until the worker returns
+    auto traced = trace_ != nullptr ? attach_worker(*trace_, trace_name_, w.index, trace_group_)
+                                    : trace::thread_attachment{};  // lives until the worker returns
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;
     w.state.set(worker_activity::searching);

@@ -1,10 +1,13 @@
 // The operating system's threads as the runtime uses them, behind one small
 // header that does not include <thread> (a large header every consumer of
 // tinyrt would otherwise compile): a yield of the core, and the joinable
-// handle a pool keeps for each worker thread: a std::thread, built in the
-// handle's own storage by os_thread.cpp, the one file that includes <thread>.
+// handle a pool keeps for each worker thread, a POSIX thread (os_thread.cpp).
+// Not std::thread: its type-erased start (a heap state object with a vtable
+// and RTTI) and its imports cost every program that links a pool, and a
+// worker's entry is already a plain function and a pointer.
 #pragma once
 
+#include <pthread.h>
 #include <sched.h>
 
 namespace tinyrt::detail {
@@ -25,8 +28,8 @@ public:
     os_thread& operator=(const os_thread&) = delete;
 
     // Runs entry(arg) on a new thread. Raises std::system_error if the
-    // system refuses one (EAGAIN: out of threads or memory): std::thread's
-    // own error. At most once per handle.
+    // system refuses one (EAGAIN: out of threads or memory), as std::thread
+    // does. At most once per handle.
     void start(void* (*entry)(void*), void* arg);
 
     // Waits until the started thread has returned.
@@ -36,13 +39,8 @@ public:
     // hardware_concurrency).
     static unsigned hardware_concurrency() noexcept;
 
-    // Room for a std::thread (one native handle; os_thread.cpp checks).
-    static constexpr unsigned storage_size = sizeof(void*);
-    static constexpr unsigned storage_align = alignof(void*);
-
 private:
-    // A std::thread, constructed by start() (os_thread.cpp).
-    alignas(storage_align) unsigned char storage_[storage_size];
+    pthread_t thread_{};  // valid while started_
     bool started_ = false;
 };
 

@@ -64,6 +64,17 @@ struct posted_work {
 
 struct io_waiter;
 
+// What a direction's place in an fd slot holds when no task waits there
+// (io_wait.cpp says what each means), told apart from a parked waiter by
+// their addresses. Defined in loop_core.cpp with the fd event handler that
+// every loop links; the registration side (io_wait.cpp) is linked only by
+// programs that wait on an fd.
+extern io_waiter io_edge_mark;
+extern io_waiter io_hangup_mark;
+inline bool is_io_waiter(const io_waiter* place) noexcept {
+    return place != nullptr && place != &io_edge_mark && place != &io_hangup_mark;
+}
+
 // Suspends in await_suspend when a cancellation is reported there: only
 // without exceptions, where the loop then destroys the chain instead of
 // resuming it (an exception cannot carry the cancellation up).
@@ -167,6 +178,9 @@ protected:
 private:
     friend class loop_inspector;  // reports: coro/detail/introspect.hpp
 
+    // The epoll data of the eventfd (fd events carry their fd).
+    static constexpr std::uint64_t wake_token = ~std::uint64_t{0};
+
     struct fd_slot {
         io_waiter* reader = nullptr;
         io_waiter* writer = nullptr;
@@ -212,8 +226,9 @@ private:
     // for this to drop to zero before closing the eventfd: a to_thread worker
     // whose item the loop already ran may still be in its write() call.
     detail::atomic<int> posters_{0};
-    // loop_keep_alive objects alive (any thread releases one).
-    detail::atomic<std::size_t> keep_alives_{0};
+    // loop_keep_alive objects alive (any thread releases one). 32 bits: the
+    // destructor sleeps on it as a futex word.
+    detail::atomic<std::uint32_t> keep_alives_{0};
     // Items posted and not yet run (or dropped), for reports.
     detail::atomic<std::size_t> posted_pending_{0};
 };

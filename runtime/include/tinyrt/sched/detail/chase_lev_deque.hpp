@@ -136,9 +136,11 @@ public:
 private:
     struct ring {
         explicit ring(std::int64_t capacity)
-            : mask(capacity - 1), slots(new atomic<T>[static_cast<std::size_t>(capacity)]) {}
+            : mask(capacity - 1), slots(static_cast<std::size_t>(capacity)) {}
         std::int64_t mask;  // capacity - 1; capacity is a power of two
-        std::unique_ptr<atomic<T>[]> slots;
+        // Never resized. A vector, not a new[] array: operator new[] and its
+        // error paths would be a few more imports in every program.
+        std::vector<atomic<T>> slots;
 
         void put(std::int64_t i, T item) noexcept {
             // published by the release store of bottom_

@@ -98,7 +98,7 @@ class basic_idle_set {
 
 public:
     explicit basic_idle_set(unsigned workers)
-        : bells_(new padded<atomic<std::uint32_t>>[workers]),
+        : bells_(workers),
           idle_workers_(workers),  // workers start idle (their threads may not run yet)
           searcher_cap_(workers / 2 > 0 ? workers / 2 : 1) {
         stack_.reserve(workers);
@@ -122,8 +122,13 @@ public:
 
     // --- parking -----------------------------------------------------------
 
+    // The parking steps and notify_all are out of line ([[gnu::noinline]]):
+    // a worker that parks pays a heavy fence and a futex sleep, next to
+    // which a call is nothing, and inlined they would be copied into every
+    // caller.
+
     // Step 1. Returns how many workers were parked before this one.
-    unsigned announce(unsigned w) {
+    [[gnu::noinline]] unsigned announce(unsigned w) {
         chaos::point();
         std::lock_guard lock(mutex_);
         stack_.push_back(w);
@@ -141,7 +146,7 @@ public:
     }
 
     // Step 4. True if w was rung meanwhile (and so counts as a searcher).
-    bool cancel(unsigned w) noexcept {
+    [[gnu::noinline]] bool cancel(unsigned w) noexcept {
         {
             std::lock_guard lock(mutex_);
             for (std::size_t i = 0; i < stack_.size(); ++i) {
@@ -165,6 +170,13 @@ public:
     void notify_one() noexcept {
         if (sleepers_.load(Orders::check) == 0) return;
         if (searching_.load(Orders::check) > 0) return;
+        wake_one();
+    }
+
+private:
+    // Steps d-e, out of line: the two loads above are what a notify costs
+    // while nobody sleeps; waking one costs a lock and a system call anyway.
+    [[gnu::noinline]] void wake_one() noexcept {
         unsigned v;
         {
             std::lock_guard lock(mutex_);
@@ -177,8 +189,9 @@ public:
         ring(v);
     }
 
+public:
     // Wakes every sleeper (shutdown). Each counts as a searcher, as above.
-    void notify_all() noexcept {
+    [[gnu::noinline]] void notify_all() noexcept {
         std::vector<unsigned> woken;
         {
             std::lock_guard lock(mutex_);
@@ -241,7 +254,8 @@ private:
 
     typename Atomics::mutex mutex_;
     std::vector<unsigned> stack_;  // parked workers, guarded by mutex_
-    std::unique_ptr<padded<atomic<std::uint32_t>>[]> bells_;
+    // One per worker, never resized.
+    std::vector<padded<atomic<std::uint32_t>>> bells_;
     alignas(cache_line) atomic<unsigned> sleepers_{0};
     alignas(cache_line) atomic<unsigned> searching_{0};
     alignas(cache_line) atomic<unsigned> idle_workers_;
