@@ -8,7 +8,6 @@
 #include <mutex>
 #include <new>
 #include <utility>
-#include <vector>
 
 namespace tinyrt::detail {
 
@@ -39,18 +38,26 @@ void populate(void* chunk) noexcept {
 #endif
 }
 
-// Process-wide: every chunk ever carved and the free lists of threads that
-// have exited. Never destroyed: a frame may be freed during static
-// destruction, in any order (a task<T> or task_handle held in a global), so
-// the chunks must outlive every object with static storage; the system takes
-// them back at exit. The registry stays reachable from registry()'s pointer,
-// so leak checkers do not count it.
+// The start of every chunk: the link of the registry's list of chunks
+// (16 bytes, so the carving that follows starts 16-aligned).
+struct alignas(16) chunk_header {
+    chunk_header* previous;
+};
+constexpr std::size_t chunk_usable = chunk_bytes - sizeof(chunk_header);
+
+// Process-wide: every chunk ever carved (an intrusive list through the
+// chunks' headers) and the free lists of threads that have exited. Never destroyed: a frame may be
+// freed during static destruction, in any order (a task<T> or task_handle held in a global), so the
+// chunks must outlive every object with static storage; the system takes them back at exit. The
+// registry stays reachable from registry()'s pointer, so leak checkers do not count it.
 class chunk_registry {
 public:
-    void* new_chunk() {
-        void* c = ::operator new(chunk_bytes);
+    // A new chunk; its chunk_usable bytes after the header are the caller's.
+    chunk_header* new_chunk() {
+        auto* c = static_cast<chunk_header*>(::operator new(chunk_bytes));
         std::lock_guard<std::mutex> lock(mutex_);
-        chunks_.push_back(c);
+        c->previous = chunks_;
+        chunks_ = c;
         return c;
     }
     void donate(std::size_t cls, frame_free_block* head) noexcept {
@@ -67,7 +74,7 @@ public:
 
 private:
     std::mutex mutex_;
-    std::vector<void*> chunks_;
+    chunk_header* chunks_ = nullptr;  // the newest chunk
     std::array<frame_free_block*, frame_class_count> orphans_{};
 };
 
@@ -112,9 +119,10 @@ void* frame_allocate_slow(std::size_t size) {
         for (int i = 0; i < 32; ++i) {
             if (carver.left < block) {
                 if (list != nullptr) break;
-                carver.next = static_cast<char*>(registry().new_chunk());
-                carver.left = chunk_bytes;
-                if (carver.chunks++ > 0) populate(carver.next);
+                chunk_header* chunk = registry().new_chunk();
+                carver.next = reinterpret_cast<char*>(chunk + 1);
+                carver.left = chunk_usable;
+                if (carver.chunks++ > 0) populate(chunk);
             }
             auto* b = static_cast<frame_free_block*>(static_cast<void*>(carver.next));
             b->next = list;
