@@ -12,6 +12,7 @@
 // pool or loop is not traced (it is only read by the timeline's sites).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "tinyrt/source_location.hpp"
@@ -25,6 +26,8 @@ public:
         : text_(where.file_name()), line_(static_cast<std::uint32_t>(where.line())) {}
     // A name of the program's own, which must outlive the trace (above).
     constexpr task_name(const char* name) noexcept : text_(name) {}
+    // No name is not a name (it would also hide a coroutine's own).
+    task_name(std::nullptr_t) = delete;
 
     // A file name when line() is not 0, else the given name.
     constexpr const char* text() const noexcept { return text_; }

@@ -53,7 +53,8 @@ void outside_list::retire(task_block* b, group_state& g, sched_core& pool) noexc
                 c->state.fetch_or(outside_child::registered, release);  // see above
             }
             // Recorded on this thread's lane of the pool's timeline (a
-            // waiter outside the pool gets a track of its own).
+            // guest waiter, on a worker of another pool, gets a track of
+            // its own there).
             if (trace::buffer* track = pool.trace_buffer_here()) [[unlikely]]
                 run_recorded(*track, b, c->execute);
             else

@@ -122,10 +122,16 @@ void sched_core::trace_child_spawn(detail::task_block* b, tinyrt::task_name name
 
 void sched_core::run_task_traced(detail::task_header* b) noexcept {
     if (b->kind != detail::task_kind::fork_join) return b->run(b);  // claimed_run.hpp
+    // This pool's track: the thread may be traced for something else (a
+    // loop on this worker with its own recorder); then this run is not ours
+    // to record there.
+    trace::buffer* track = trace_buffer_here();
+    if (track == nullptr) return b->run(b);
     const std::uint64_t id = trace_id(b);
-    trace::task_begin(id, nullptr, 0, trace::task_kind::fork_join, id);
+    track->record(trace::event_kind::task_begin, id, nullptr, id, 0, 0,
+                  static_cast<std::uint8_t>(trace::task_kind::fork_join));
     b->run(b);  // may recycle the block: only its id is used below
-    trace::task_end(id);
+    track->record(trace::event_kind::task_end, id);
 }
 
 trace::buffer* sched_core::trace_buffer_here() noexcept {
@@ -152,6 +158,12 @@ void run_recorded(trace::buffer& track, task_header* b,
                  static_cast<std::uint8_t>(kind));
     execute(block_of(b));  // the claim's owner keeps the block alive until it returns
     track.record(trace::event_kind::task_end, id);
+}
+
+void run_claimed_traced(task_block* b, void (*execute)(task_block*) noexcept) noexcept {
+    if (trace::buffer* track = tls_worker->owner->trace_buffer_here())
+        return run_recorded(*track, b, execute);
+    execute(b);
 }
 
 detail::task_header* sched_core::steal_round(detail::worker& w) noexcept {

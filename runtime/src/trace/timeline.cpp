@@ -62,7 +62,7 @@ public:
     // A function's name from its signature as the compiler spells it
     // (std::source_location::function_name: "task<int> ns::fetch(int)" or
     // just "fetch"): "ns::fetch", anonymous namespaces left out; a lambda:
-    // "lambda in <enclosing function>".
+    // "lambda in <enclosing function>" where the compiler says which.
     std::uint32_t function_id(const char* signature) {
         if (signature == nullptr) return 0;
         auto [it, fresh] = ids_.try_emplace({signature, function_line}, 0);
@@ -76,24 +76,42 @@ public:
 private:
     static constexpr std::uint32_t function_line = UINT32_MAX;  // ids_ key of function_id
 
-    static std::string bare_function_name(std::string_view sig) {
+    static std::string bare_function_name(std::string_view signature) {
+        std::string sig{signature};
+        for (std::string_view anonymous : {"{anonymous}::", "(anonymous namespace)::"})
+            for (auto at = sig.find(anonymous); at != std::string::npos; at = sig.find(anonymous))
+                sig.erase(at, anonymous.size());
         // The name ends at the first '(' outside template arguments, and
-        // starts after the last space before it (the return type's end).
+        // starts after the last space before it (the return type's end). An
+        // operator's own symbols ("operator()", "operator<") are part of it.
         int depth = 0;
         std::size_t end = sig.size(), start = 0;
         for (std::size_t i = 0; i < sig.size() && end == sig.size(); ++i) {
+            if (sig.compare(i, 8, "operator") == 0 &&
+                (i == 0 || sig[i - 1] == ':' || sig[i - 1] == ' ')) {
+                i += 8;
+                if (sig.compare(i, 2, "()") == 0) {
+                    i += 1;
+                } else {
+                    while (i < sig.size() && std::string_view{"<>=!+-*/%^&|~[],"}.find(sig[i]) !=
+                                                 std::string_view::npos)
+                        ++i;
+                    --i;
+                }
+                continue;
+            }
             const char c = sig[i];
             if (c == '<') ++depth;
             if (c == '>' && depth > 0) --depth;
             if (c == ' ' && depth == 0) start = i + 1;
             if (c == '(' && depth == 0) end = i;
         }
-        std::string name{sig.substr(start, end - start)};
-        if (name.empty()) name = std::string{sig};
-        for (std::string_view anonymous : {"{anonymous}::", "(anonymous namespace)::"})
-            for (auto at = name.find(anonymous); at != std::string::npos; at = name.find(anonymous))
-                name.erase(at, anonymous.size());
-        return sig.find("<lambda") != std::string_view::npos ? "lambda in " + name : name;
+        std::string name = sig.substr(start, end - start);
+        if (name.empty()) name = sig;
+        if (sig.find("<lambda") != std::string::npos || sig.find("(lambda at") != std::string::npos)
+            return "lambda in " + name;
+        if (name == "operator()") return "lambda or function object";  // clang's bare spelling
+        return name;
     }
 
     std::vector<std::string>& names_;
@@ -200,12 +218,18 @@ model build(recorder::snapshot s) {
                 case event_kind::coroutine_created:
                     created_in[r.task] = names.function_id(r.name);
                     break;
-                case event_kind::coroutine_root:
+                case event_kind::coroutine_root: {
                     // Not drawn: names the root's resumptions from here on
-                    // (a later spawn of it, create_task's line, wins).
-                    if (auto c = created_in.find(r.flow); c != created_in.end())
+                    // (a later spawn of it, create_task's line, wins). A
+                    // node is recycled: an earlier root's name never carries
+                    // over; a creation names one root.
+                    coroutine_names.erase(r.task);
+                    if (auto c = created_in.find(r.flow); c != created_in.end()) {
                         coroutine_names[r.task] = c->second;
+                        created_in.erase(c);
+                    }
                     break;
+                }
                 default: {
                     instant in;
                     in.ts = now;

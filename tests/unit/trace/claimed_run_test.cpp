@@ -142,3 +142,22 @@ TEST_CASE("a task_group child from outside that its waiter ran is recorded on th
     const auto t = trace_test::check_trace(doc);
     CHECK(lane_of_slice_holding(t, here(child_line), "mark child ran") == "a worker 0");
 }
+
+TEST_CASE("a worker traced for another recorder does not record its untraced pool's tasks there") {
+    tr::recorder rec;
+    rec.start();
+    {
+        tinyrt::pool p{{.workers = 1}};  // not traced
+        auto outer = p.spawn([&] {
+            // As a loop running on this worker with a recorder of its own does.
+            auto attached = rec.attach_this_thread(tr::track_kind::thread, 0, "other");
+            tinyrt::task_group g{p};
+            g.spawn([] {});
+            g.wait();                                 // the child runs here (run_task)
+            return p.spawn([] { return 7; }).join();  // joined inline (claimed)
+        });
+        CHECK(outer.join() == 7);
+    }
+    rec.stop();
+    CHECK(rec.recorded() == 0);
+}

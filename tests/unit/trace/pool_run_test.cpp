@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cstddef>
 #include <string>
+#include <type_traits>
 
 #include "recorded_runs.hpp"
 #include "tinyrt/sched.hpp"
@@ -120,6 +122,10 @@ TEST_CASE("a pool without a recorder records nothing, even on a thread that is t
     }
     CHECK(rec.recorded() == 0);
 }
+
+// A null name is refused where it is written, not shown as an unnamed task.
+static_assert(!std::is_constructible_v<tinyrt::task_name, std::nullptr_t>);
+static_assert(std::is_constructible_v<tinyrt::task_name, const char*>);
 
 TEST_CASE("a spawn given a name is called by it in the timeline") {
     tr::recorder rec;

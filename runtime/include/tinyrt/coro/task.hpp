@@ -55,6 +55,13 @@ public:
 
     std::suspend_always initial_suspend() noexcept { return {}; }
 
+    // The promise constructor's parameter: an aggregate of our own, so that
+    // a coroutine whose one parameter is (or converts to) a source_location
+    // still gets the default ([dcl.fct.def.coroutine]: the promise is first
+    // tried with the coroutine's arguments).
+    struct creation_site {
+        tinyrt::source_location where;
+    };
     // Timeline: this coroutine was created in the function `loc` names (the
     // promise's default argument), which names it if it becomes a root that
     // no spawn names (spawn_task). One predictable branch when not traced.
@@ -173,8 +180,8 @@ private:
 template <typename T>
 class promise final : public promise_base {
 public:
-    promise(tinyrt::source_location loc = tinyrt::source_location::current()) noexcept {
-        note_creation(loc);
+    promise(creation_site site = {tinyrt::source_location::current()}) noexcept {
+        note_creation(site.where);
     }
     ~promise() {
         if (has_value_) value_.~T();
@@ -208,8 +215,8 @@ private:
 template <>
 class promise<void> final : public promise_base {
 public:
-    promise(tinyrt::source_location loc = tinyrt::source_location::current()) noexcept {
-        note_creation(loc);
+    promise(creation_site site = {tinyrt::source_location::current()}) noexcept {
+        note_creation(site.where);
     }
     task<void> get_return_object() noexcept;
     void return_void() noexcept {}

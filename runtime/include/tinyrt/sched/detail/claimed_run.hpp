@@ -17,12 +17,18 @@ namespace tinyrt::detail {
 void run_recorded(trace::buffer& track, task_header* b,
                   void (*execute)(task_block*) noexcept) noexcept;
 
-// A claimed job's closure, run by a worker of the job's pool: recorded on
-// the worker's track when the pool is traced (its workers are attached), one
-// predictable branch otherwise.
+// run_claimed_here on a traced thread (sched/pool.cpp): recorded on this
+// thread's track in the recorder of the calling worker's pool, or not at
+// all if that pool has none (the thread may be traced for something else,
+// such as a loop running on the worker with a recorder of its own).
+[[gnu::noinline]] void run_claimed_traced(task_block* b,
+                                          void (*execute)(task_block*) noexcept) noexcept;
+
+// A claimed job's closure, run by a worker of the job's pool: recorded when
+// the pool is traced, one predictable branch while this thread is not.
 inline void run_claimed_here(task_block* b, void (*execute)(task_block*) noexcept) noexcept {
-    if (trace::buffer* track = trace::current_buffer()) [[unlikely]]
-        return run_recorded(*track, b, execute);
+    if (trace::current_buffer() != nullptr) [[unlikely]]
+        return run_claimed_traced(b, execute);
     execute(b);
 }
 
