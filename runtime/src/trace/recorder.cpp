@@ -11,15 +11,37 @@ namespace {
 // Source of recorder serials. README, "Global state".
 detail::atomic<std::uint64_t> next_recorder_serial{1};
 
-// The track this thread got from buffer_for_this_thread (it has no
-// attachment to end it). The serial, not the pointer, tells whether it
-// belongs to a given recorder: a recorder may be gone and another one live
-// at its address. README, "Global state".
-struct lazy_track {
-    std::uint64_t serial = 0;
-    buffer* buf = nullptr;
+// The tracks this thread got from buffer_for_this_thread (they have no
+// attachment to end them), one per recorder for the last few recorders it
+// used, so that a thread working for several traced pools in turn (a guest
+// joining their tasks) keeps one lane in each. The serial, not the pointer,
+// tells whose a track is: a recorder may be gone and another one live at its
+// address. README, "Global state".
+struct lazy_tracks {
+    static constexpr unsigned ways = 4;
+    std::uint64_t serial[ways] = {};
+    buffer* buf[ways] = {};
+    unsigned next = 0;  // the entry a new recorder's track replaces (round robin)
+
+    buffer* find(std::uint64_t s) const noexcept {
+        for (unsigned i = 0; i < ways; ++i)
+            if (serial[i] == s) return buf[i];
+        return nullptr;
+    }
+    void add(std::uint64_t s, buffer* b) noexcept {
+        serial[next] = s;
+        buf[next] = b;
+        next = (next + 1) % ways;
+    }
+    void forget(std::uint64_t s) noexcept {
+        for (unsigned i = 0; i < ways; ++i)
+            if (serial[i] == s) {
+                serial[i] = 0;
+                buf[i] = nullptr;
+            }
+    }
 };
-thread_local lazy_track tls_lazy_track;
+thread_local lazy_tracks tls_lazy_tracks;
 
 }  // namespace
 
@@ -47,7 +69,7 @@ recorder::recorder(recorder_options options)
 recorder::~recorder() {
     // This thread's lazy track dies with us; other threads' ones are told
     // apart by the serial.
-    if (tls_lazy_track.serial == serial_) tls_lazy_track = {};
+    tls_lazy_tracks.forget(serial_);
 }
 
 void recorder::start() noexcept {
@@ -90,14 +112,14 @@ thread_attachment recorder::attach_this_thread(track_kind kind, std::uint32_t in
 
 buffer* recorder::buffer_for_this_thread() {
     if (buffer* b = current_buffer(); b != nullptr && b->owner() == this) return b;
-    if (tls_lazy_track.serial == serial_) return tls_lazy_track.buf;
+    if (buffer* lazy = tls_lazy_tracks.find(serial_)) return lazy;
     std::uint32_t index;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         index = next_thread_index_++;
     }
     buffer* b = add_buffer(track_kind::thread, index, 0, "thread " + std::to_string(index));
-    tls_lazy_track = {serial_, b};
+    tls_lazy_tracks.add(serial_, b);
     return b;
 }
 

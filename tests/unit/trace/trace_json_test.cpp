@@ -152,6 +152,20 @@ TEST_CASE("an attachment restores the thread's previous buffer when it ends") {
     CHECK(t.track_of(*t.slices_named("inside the loop")[0]) == "loop 7");
 }
 
+TEST_CASE("a thread that records for several recorders in turn keeps one track in each") {
+    tr::recorder a, b, c;
+    tr::buffer* in_a = a.buffer_for_this_thread();
+    tr::buffer* in_b = b.buffer_for_this_thread();
+    for (int round = 0; round < 3; ++round) {
+        CHECK(a.buffer_for_this_thread() == in_a);
+        CHECK(b.buffer_for_this_thread() == in_b);
+        CHECK(c.buffer_for_this_thread() != nullptr);
+    }
+    CHECK(in_a != in_b);
+    CHECK(in_a->owner() == &a);
+    CHECK(in_b->owner() == &b);
+}
+
 TEST_CASE("intern gives one stable copy per name, source locations print as file:line") {
     tr::recorder rec;
     std::string a = "dynamic name";

@@ -105,8 +105,8 @@ public:
     // track of kind `thread` made on first use ("thread N") and kept for the
     // thread's life. For sites on threads that nobody attached (a thread
     // outside every pool that spawns). Past max_tracks, the overflow buffer.
-    // A thread keeps one such track at a time: alternating between two
-    // recorders makes a new track at each change.
+    // A thread keeps such tracks for the last four recorders it used, so
+    // that working for several traced pools in turn keeps one lane in each.
     virtual buffer* buffer_for_this_thread();
 
     // Names the calling thread's track (made as by buffer_for_this_thread).
