@@ -139,6 +139,32 @@ model build(recorder::snapshot s) {
     }
     const std::uint64_t base = first_tick == UINT64_MAX ? 0 : conv.to_ns(first_tick);
 
+    // Where each coroutine was created, from every track (a coroutine may be
+    // made on one thread and become a root on another): per promise, in
+    // time order, each naming at most one root.
+    struct creation {
+        std::uint64_t ts;
+        std::uint32_t name;
+        bool used = false;
+    };
+    std::map<std::uint64_t, std::vector<creation>> created;  // promise -> creations
+    for (const auto& t : s.tracks)
+        for (const record& r : t.events)
+            if (r.kind == event_kind::coroutine_created)
+                created[r.task].push_back({r.ts, names.function_id(r.name)});
+    for (auto& [promise, list] : created)
+        std::stable_sort(list.begin(), list.end(),
+                         [](const creation& a, const creation& b) { return a.ts < b.ts; });
+    // The latest unused creation of `promise` not after `ts`, or null.
+    auto creation_before = [&](std::uint64_t promise, std::uint64_t ts) -> creation* {
+        auto it = created.find(promise);
+        if (it == created.end()) return nullptr;
+        creation* found = nullptr;
+        for (creation& c : it->second)
+            if (c.ts <= ts) found = &c;
+        return found != nullptr && !found->used ? found : nullptr;
+    };
+
     std::map<std::uint64_t, std::vector<flow_end>> starts, ends;
     std::uint64_t last_anywhere = 0;
     for (std::uint32_t ti = 0; ti < s.tracks.size(); ++ti) {
@@ -152,7 +178,6 @@ model build(recorder::snapshot s) {
         t.events = st.events.size();
         std::vector<open_slice> stack;
         std::map<std::uint64_t, std::uint32_t> coroutine_names;  // coroutine id -> name
-        std::map<std::uint64_t, std::uint32_t> created_in;       // promise -> its function's name
         std::uint64_t now = 0;
         auto close = [&](std::size_t at, std::uint64_t end, bool unfinished) {
             t.slices[at].end = end;
@@ -216,17 +241,16 @@ model build(recorder::snapshot s) {
                     break;
                 }
                 case event_kind::coroutine_created:
-                    created_in[r.task] = names.function_id(r.name);
-                    break;
+                    break;  // gathered above
                 case event_kind::coroutine_root: {
                     // Not drawn: names the root's resumptions from here on
                     // (a later spawn of it, create_task's line, wins). A
                     // node is recycled: an earlier root's name never carries
                     // over; a creation names one root.
                     coroutine_names.erase(r.task);
-                    if (auto c = created_in.find(r.flow); c != created_in.end()) {
-                        coroutine_names[r.task] = c->second;
-                        created_in.erase(c);
+                    if (creation* c = creation_before(r.flow, r.ts)) {
+                        coroutine_names[r.task] = c->name;
+                        c->used = true;
                     }
                     break;
                 }

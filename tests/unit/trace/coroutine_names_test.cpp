@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "recorded_runs.hpp"
@@ -72,4 +73,25 @@ TEST_CASE("a recycled root node does not keep an earlier root's name") {
     const auto t = trace_test::check_trace(doc);
     CHECK(t.slices_named("first").size() == 1);
     CHECK(t.slices_named("coroutine").size() == 1);
+}
+
+TEST_CASE("a coroutine created on one thread and made a root on another is named by its function") {
+    tr::recorder rec;
+    rec.start();
+    {
+        std::thread maker([&rec] {
+            auto attached = rec.attach_this_thread(tr::track_kind::worker, 0, "worker 0");
+            tr::coroutine_created(16, "tinyrt::task<int> ns::made_elsewhere()");
+        });
+        maker.join();
+        auto attached = rec.attach_this_thread(tr::track_kind::loop, 0, "loop 0");
+        tr::coroutine_root(32, 16);
+        tr::resume(32, nullptr);
+        tr::suspend(32);
+    }
+    rec.stop();
+    const json doc = trace_test::json_of(rec);
+    const auto t = trace_test::check_trace(doc);
+    REQUIRE(t.slices_named("ns::made_elsewhere").size() == 1);
+    CHECK(t.track_of(*t.slices_named("ns::made_elsewhere")[0]) == "loop 0");
 }
