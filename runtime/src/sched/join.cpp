@@ -23,11 +23,7 @@ void run_as_guest(handle_base& s, task_block* b, sched_core& pool) noexcept {
     if (!s.claim_as_guest()) return;
     guest_scope guest{pool};  // counted while the queue entry keeps the pool alive
     s.mark_registered();
-    // Recorded on this thread's lane of the task's pool's timeline.
-    if (trace::buffer* track = pool.trace_buffer_here()) [[unlikely]]
-        run_recorded(*track, b, s.run_claimed);
-    else
-        s.run_claimed(b);
+    pool.run_claimed(b, s.run_claimed);  // recorded on this thread's lane of its pool's timeline
 }
 
 }  // namespace

@@ -55,10 +55,7 @@ void outside_list::retire(task_block* b, group_state& g, sched_core& pool) noexc
             // Recorded on this thread's lane of the pool's timeline (a
             // guest waiter, on a worker of another pool, gets a track of
             // its own there).
-            if (trace::buffer* track = pool.trace_buffer_here()) [[unlikely]]
-                run_recorded(*track, b, c->execute);
-            else
-                c->execute(b);
+            pool.run_claimed(b, c->execute);
             g.drop_own_count();
         } else if ((before & outside_child::ran) != 0) {
             g.drop_own_count();

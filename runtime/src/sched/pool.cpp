@@ -107,6 +107,17 @@ std::uint64_t trace_id(const detail::task_header* b) noexcept {
     return reinterpret_cast<std::uintptr_t>(b);
 }
 
+// run() between task b's begin and end on `track`. run() may recycle the
+// block: only its id is used after it.
+template <typename Run>
+void record_run(trace::buffer& track, const detail::task_header* b, trace::task_kind kind,
+                Run run) noexcept {
+    const std::uint64_t id = trace_id(b);
+    track.record(trace::event_kind::task_begin, id, nullptr, id, 0, 0,
+                 static_cast<std::uint8_t>(kind));
+    run();
+    track.record(trace::event_kind::task_end, id);
+}
 }  // namespace
 
 void sched_core::trace_spawn(detail::task_block* b, tinyrt::task_name name, bool to_thread) {
@@ -127,11 +138,7 @@ void sched_core::run_task_traced(detail::task_header* b) noexcept {
     // to record there.
     trace::buffer* track = trace_buffer_here();
     if (track == nullptr) return b->run(b);
-    const std::uint64_t id = trace_id(b);
-    track->record(trace::event_kind::task_begin, id, nullptr, id, 0, 0,
-                  static_cast<std::uint8_t>(trace::task_kind::fork_join));
-    b->run(b);  // may recycle the block: only its id is used below
-    track->record(trace::event_kind::task_end, id);
+    record_run(*track, b, trace::task_kind::fork_join, [b] { b->run(b); });
 }
 
 trace::buffer* sched_core::trace_buffer_here() noexcept {
@@ -149,21 +156,18 @@ trace::buffer* sched_core::trace_buffer_here() noexcept {
 #endif
 }
 
-void run_recorded(trace::buffer& track, task_header* b,
-                  void (*execute)(task_block*) noexcept) noexcept {
-    const std::uint64_t id = trace_id(b);
-    const auto kind =
-        b->kind == task_kind::spawned ? trace::task_kind::spawn : trace::task_kind::fork_join;
-    track.record(trace::event_kind::task_begin, id, nullptr, id, 0, 0,
-                 static_cast<std::uint8_t>(kind));
-    execute(block_of(b));  // the claim's owner keeps the block alive until it returns
-    track.record(trace::event_kind::task_end, id);
+void sched_core::run_claimed(detail::task_block* b,
+                             void (*execute)(detail::task_block*) noexcept) noexcept {
+    trace::buffer* track = trace_buffer_here();
+    if (track == nullptr) return execute(b);
+    const auto kind = b->kind == detail::task_kind::spawned ? trace::task_kind::spawn
+                                                            : trace::task_kind::fork_join;
+    // The claim's owner keeps the block alive until execute returns.
+    record_run(*track, b, kind, [b, execute] { execute(b); });
 }
 
 void run_claimed_traced(task_block* b, void (*execute)(task_block*) noexcept) noexcept {
-    if (trace::buffer* track = tls_worker->owner->trace_buffer_here())
-        return run_recorded(*track, b, execute);
-    execute(b);
+    tls_worker->owner->run_claimed(b, execute);
 }
 
 detail::task_header* sched_core::steal_round(detail::worker& w) noexcept {

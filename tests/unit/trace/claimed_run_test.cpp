@@ -24,10 +24,13 @@ std::string here(unsigned line) {
     return trace_test::site_name(__FILE__, line);
 }
 
-// The one slice named `name`, which must hold the one mark named `mark` on
-// its own lane; returns that lane's name.
-std::string lane_of_slice_holding(const trace_test::checked_trace& t, const std::string& name,
+// Stops `rec`, checks its JSON and finds the one slice named `name`, which
+// must hold the one mark named `mark` on its own lane; returns that lane's name.
+std::string lane_of_slice_holding(tr::recorder& rec, const std::string& name,
                                   const std::string& mark) {
+    rec.stop();
+    const json doc = trace_test::json_of(rec);
+    const auto t = trace_test::check_trace(doc);
     const auto slices = t.slices_named(name);
     REQUIRE_MESSAGE(slices.size() == 1, name);
     const auto marks = trace_test::instants_named(t, mark);
@@ -81,11 +84,10 @@ TEST_CASE("a pool.spawn task joined inline by its pool's worker is recorded wher
         });
         CHECK(outer.join() == 7);
     }
-    rec.stop();
+    CHECK(lane_of_slice_holding(rec, here(inner_line), "mark inner ran") == "worker 0");
     const json doc = trace_test::json_of(rec);
-    const auto t = trace_test::check_trace(doc);
-    CHECK(lane_of_slice_holding(t, here(inner_line), "mark inner ran") == "worker 0");
-    CHECK(t.slices.size() == 2);  // the outer and the inner task, nothing for the stale entry
+    // The outer and the inner task, nothing for the stale entry.
+    CHECK(trace_test::check_trace(doc).slices.size() == 2);
 }
 
 TEST_CASE("a pool.spawn task joined by a guest from another pool is recorded on the guest's lane") {
@@ -109,10 +111,7 @@ TEST_CASE("a pool.spawn task joined by a guest from another pool is recorded on 
         }
         CHECK(got == 5);
     }
-    rec.stop();
-    const json doc = trace_test::json_of(rec);
-    const auto t = trace_test::check_trace(doc);
-    CHECK(lane_of_slice_holding(t, here(inner_line), "mark guest ran") == "a worker 0");
+    CHECK(lane_of_slice_holding(rec, here(inner_line), "mark guest ran") == "a worker 0");
 }
 
 TEST_CASE("a task_group child from outside that its waiter ran is recorded on the waiter's lane") {
@@ -137,10 +136,7 @@ TEST_CASE("a task_group child from outside that its waiter ran is recorded on th
         }
         CHECK(ran.load() == 1);
     }
-    rec.stop();
-    const json doc = trace_test::json_of(rec);
-    const auto t = trace_test::check_trace(doc);
-    CHECK(lane_of_slice_holding(t, here(child_line), "mark child ran") == "a worker 0");
+    CHECK(lane_of_slice_holding(rec, here(child_line), "mark child ran") == "a worker 0");
 }
 
 TEST_CASE("a worker traced for another recorder does not record its untraced pool's tasks there") {

@@ -4,6 +4,7 @@
 // recycled node never keeps an earlier root's name.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <utility>
@@ -17,6 +18,14 @@ using trace_test::json;
 
 namespace {
 
+// Coroutine promise `promise` becomes root `coro` and runs once (on the
+// calling thread's track).
+void root_runs_once(std::uint64_t coro, std::uint64_t promise) {
+    tr::coroutine_root(coro, promise);
+    tr::resume(coro, nullptr);
+    tr::suspend(coro);
+}
+
 // The name the timeline gives one resumption of a root created in `signature`.
 std::string root_named_by(const char* signature) {
     tr::recorder rec;
@@ -24,9 +33,7 @@ std::string root_named_by(const char* signature) {
     {
         auto attached = rec.attach_this_thread(tr::track_kind::loop, 0, "loop 0");
         tr::coroutine_created(/*promise=*/16, signature);
-        tr::coroutine_root(/*coro=*/32, /*promise=*/16);
-        tr::resume(32, nullptr);
-        tr::suspend(32);
+        root_runs_once(/*coro=*/32, /*promise=*/16);
     }
     rec.stop();
     const json doc = trace_test::json_of(rec);
@@ -60,13 +67,8 @@ TEST_CASE("a recycled root node does not keep an earlier root's name") {
     {
         auto attached = rec.attach_this_thread(tr::track_kind::loop, 0, "loop 0");
         tr::coroutine_created(16, "first");
-        tr::coroutine_root(32, 16);
-        tr::resume(32, nullptr);
-        tr::suspend(32);
-        // The same node again, for a coroutine whose creation was not recorded.
-        tr::coroutine_root(32, 48);
-        tr::resume(32, nullptr);
-        tr::suspend(32);
+        root_runs_once(32, 16);
+        root_runs_once(32, 48);  // the same node again; this creation was not recorded
     }
     rec.stop();
     const json doc = trace_test::json_of(rec);
@@ -85,9 +87,7 @@ TEST_CASE("a coroutine created on one thread and made a root on another is named
         });
         maker.join();
         auto attached = rec.attach_this_thread(tr::track_kind::loop, 0, "loop 0");
-        tr::coroutine_root(32, 16);
-        tr::resume(32, nullptr);
-        tr::suspend(32);
+        root_runs_once(32, 16);
     }
     rec.stop();
     const json doc = trace_test::json_of(rec);

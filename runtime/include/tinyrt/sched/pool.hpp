@@ -286,8 +286,12 @@ public:
 
     // This thread's track in the pool's recorder (made on first use for a
     // thread that is not one of the pool's workers), or null when the pool
-    // is not traced; for a claimed job run off the pool's workers.
+    // is not traced.
     trace::buffer* trace_buffer_here() noexcept;
+    // Runs execute(b), the closure of a job of this pool whose claim the
+    // calling thread won, recorded on that track when the pool is traced
+    // (claimed_run.hpp): from its worker, a guest joiner or a group waiter.
+    void run_claimed(detail::task_block* b, void (*execute)(detail::task_block*) noexcept) noexcept;
 
     // A task from the injection queue or another worker's deque, or null.
     detail::task_header* find_foreign(detail::worker& w) noexcept;

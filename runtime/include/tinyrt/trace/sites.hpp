@@ -18,7 +18,7 @@
 //   P  around running a task: a fork-join job in run_task (pool.hpp, traced
 //      in run_task_traced); a pool.spawn task or a task_group child from
 //      outside where its closure runs, by the winner of its claim
-//      (sched/detail/claimed_run.hpp, run_recorded; a joiner running it
+//      (sched/detail/claimed_run.hpp, sched_core::run_claimed; a joiner running it
 //      inline records it on its own lane):
 //        task_begin(task_id, nullptr, 0, kind, flow) ... task_end(task_id)
 //        The task's id and flow are its block's address; the name (the

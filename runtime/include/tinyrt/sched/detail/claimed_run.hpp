@@ -12,14 +12,10 @@
 
 namespace tinyrt::detail {
 
-// Runs execute(b) between b's task begin and task end on `track`
-// (sched/pool.cpp). The task's id and flow are b's address, as at its spawn.
-void run_recorded(trace::buffer& track, task_header* b,
-                  void (*execute)(task_block*) noexcept) noexcept;
-
-// run_claimed_here on a traced thread (sched/pool.cpp): recorded on this
-// thread's track in the recorder of the calling worker's pool, or not at
-// all if that pool has none (the thread may be traced for something else,
+// run_claimed_here on a traced thread (sched/pool.cpp, through
+// sched_core::run_claimed): recorded on this thread's track in the recorder
+// of the calling worker's pool (the task's id and flow are b's address, as
+// at its spawn), or not at all if that pool has none (the thread may be traced for something else,
 // such as a loop running on the worker with a recorder of its own).
 [[gnu::noinline]] void run_claimed_traced(task_block* b,
                                           void (*execute)(task_block*) noexcept) noexcept;
