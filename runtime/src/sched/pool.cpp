@@ -13,7 +13,7 @@
 
 #include "tinyrt/detail/cpu.hpp"
 #include "tinyrt/detail/fault.hpp"
-#include "tinyrt/detail/track_name.hpp"
+#include "tinyrt/sched/detail/trace_sites.hpp"
 #include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
@@ -98,72 +98,31 @@ detail::task_block* sched_core::take_injected() noexcept {
     return b;
 }
 
-// The timeline's sites for task blocks: a block's address is its task id
-// and the id of its spawn-to-run flow (sites.hpp: an id is reused only after
-// its end is recorded, as a recycled block is). The name and kind travel
-// with the spawn event; the timeline gives them to the task's begin.
-namespace {
-std::uint64_t trace_id(const detail::task_header* b) noexcept {
-    return reinterpret_cast<std::uintptr_t>(b);
-}
-
-// run() between task b's begin and end on `track`. run() may recycle the
-// block: only its id is used after it.
-template <typename Run>
-void record_run(trace::buffer& track, const detail::task_header* b, trace::task_kind kind,
-                Run run) noexcept {
-    const std::uint64_t id = trace_id(b);
-    track.record(trace::event_kind::task_begin, id, nullptr, id, 0, 0,
-                 static_cast<std::uint8_t>(kind));
-    run();
-    track.record(trace::event_kind::task_end, id);
-}
-}  // namespace
-
+// The timeline's work for task blocks is the recorder's (trace_sites.hpp):
+// linked only into programs that make a recorder.
 void sched_core::trace_spawn(detail::task_block* b, tinyrt::task_name name, bool to_thread) {
-    trace::spawn_from(trace_, trace_id(b), name.text(), name.line(),
-                      to_thread ? trace::task_kind::to_thread : trace::task_kind::spawn,
-                      trace_id(b));
+    trace_->pool_sites().spawn(*trace_, b, name.text(), name.line(),
+                               to_thread ? trace::task_kind::to_thread : trace::task_kind::spawn);
 }
 
 void sched_core::trace_child_spawn(detail::task_block* b, tinyrt::task_name name) {
-    trace::spawn_from(trace_, trace_id(b), name.text(), name.line(), trace::task_kind::fork_join,
-                      trace_id(b));
+    trace_->pool_sites().spawn(*trace_, b, name.text(), name.line(), trace::task_kind::fork_join);
 }
 
 void sched_core::run_task_traced(detail::task_header* b) noexcept {
-    if (b->kind != detail::task_kind::fork_join) return b->run(b);  // claimed_run.hpp
-    // This pool's track: the thread may be traced for something else (a
-    // loop on this worker with its own recorder); then this run is not ours
-    // to record there.
-    trace::buffer* track = trace_buffer_here();
-    if (track == nullptr) return b->run(b);
-    record_run(*track, b, trace::task_kind::fork_join, [b] { b->run(b); });
-}
-
-trace::buffer* sched_core::trace_buffer_here() noexcept {
-    if (trace_ == nullptr) return nullptr;
-    trace::buffer* track = trace::current_buffer();
-    if (track != nullptr && track->owner() == trace_) return track;
-#if TINYRT_EXCEPTIONS
-    try {
-        return trace_->buffer_for_this_thread();
-    } catch (...) {
-        return nullptr;  // no memory for a track: this run goes unrecorded
-    }
-#else
-    return trace_->buffer_for_this_thread();
-#endif
+    // A claimed job records its own run (claimed_run.hpp); an untraced pool
+    // records nothing, even on a thread traced for something else.
+    if (b->kind != detail::task_kind::fork_join || trace_ == nullptr) return b->run(b);
+    trace_->pool_sites().run(*trace_, b, trace::task_kind::fork_join, b->run);
 }
 
 void sched_core::run_claimed(detail::task_block* b,
                              void (*execute)(detail::task_block*) noexcept) noexcept {
-    trace::buffer* track = trace_buffer_here();
-    if (track == nullptr) return execute(b);
+    if (trace_ == nullptr) return execute(b);
     const auto kind = b->kind == detail::task_kind::spawned ? trace::task_kind::spawn
                                                             : trace::task_kind::fork_join;
     // The claim's owner keeps the block alive until execute returns.
-    record_run(*track, b, kind, [b, execute] { execute(b); });
+    trace_->pool_sites().run_claimed(*trace_, b, kind, execute);
 }
 
 void run_claimed_traced(task_block* b, void (*execute)(task_block*) noexcept) noexcept {
@@ -184,7 +143,7 @@ detail::task_header* sched_core::steal_round(detail::worker& w) noexcept {
             switch (victim.queue.steal(b)) {
                 case detail::local_queue::deque::steal_result::success:
                     w.counters.tasks_stolen.add();
-                    trace::steal(trace_id(b), victim.index);
+                    trace::steal(reinterpret_cast<std::uintptr_t>(b), victim.index);
                     return b;
                 case detail::local_queue::deque::steal_result::lost_race:
                     contended = true;
@@ -306,17 +265,9 @@ sched_core::park_result sched_core::park(detail::worker& w) {
     return park_result::rung;
 }
 
-namespace {
-// A traced worker's lane: "<pool_options::trace_name> worker N", or "worker N".
-[[gnu::cold]] trace::thread_attachment attach_worker(trace::recorder& rec, const char* pool_name,
-                                                     unsigned index, std::uint32_t group) {
-    return rec.attach_this_thread(trace::track_kind::worker, index,
-                                  detail::track_name(pool_name, "worker", index), group);
-}
-}  // namespace
-
 void sched_core::worker_main(detail::worker& w) {
-    auto traced = trace_ != nullptr ? attach_worker(*trace_, trace_name_, w.index, trace_group_)
+    auto traced = trace_ != nullptr ? trace_->pool_sites().attach_worker(*trace_, trace_name_,
+                                                                         w.index, trace_group_)
                                     : trace::thread_attachment{};  // lives until the worker returns
     detail::tls_worker = &w;
     detail::tls_block_cache = &w.cache;

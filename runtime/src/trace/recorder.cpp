@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "tinyrt/sched/detail/trace_sites.hpp"
+
 namespace tinyrt::trace {
 namespace {
 
@@ -62,7 +64,8 @@ recorder::recorder(recorder_options options)
       serial_(next_recorder_serial.fetch_add(1, detail::relaxed)),
       overflow_(std::make_unique<buffer>(this, &on_, 0, track_kind::thread, 0, 0,
                                          "(threads past max_tracks)")),
-      origin_(clock_sample::now()) {
+      origin_(clock_sample::now()),
+      pool_sites_(&detail::pool_trace_table) {
     if (options_.events_per_thread == 0) options_.events_per_thread = 1;
 }
 

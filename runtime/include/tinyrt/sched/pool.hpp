@@ -284,10 +284,6 @@ public:
     // it; a claimed job records its own run (claimed_run.hpp).
     [[gnu::noinline]] void run_task_traced(detail::task_header* b) noexcept;
 
-    // This thread's track in the pool's recorder (made on first use for a
-    // thread that is not one of the pool's workers), or null when the pool
-    // is not traced.
-    trace::buffer* trace_buffer_here() noexcept;
     // Runs execute(b), the closure of a job of this pool whose claim the
     // calling thread won, recorded on that track when the pool is traced
     // (claimed_run.hpp): from its worker, a guest joiner or a group waiter.

@@ -39,6 +39,10 @@
 #include "tinyrt/trace/current.hpp"
 #include "tinyrt/trace/event.hpp"
 
+namespace tinyrt::detail {
+struct pool_trace_sites;
+}  // namespace tinyrt::detail
+
 namespace tinyrt::trace {
 
 struct recorder_options {
@@ -147,6 +151,11 @@ public:
     };
     snapshot take_snapshot() const;
 
+    // What a traced pool does at its spawns, runs and worker starts
+    // (sched/detail/trace_sites.hpp; internal use). Reached through the
+    // recorder so that programs without one do not link that code.
+    const detail::pool_trace_sites& pool_sites() const noexcept { return *pool_sites_; }
+
 private:
     buffer* add_buffer(track_kind kind, std::uint32_t index, std::uint32_t group, std::string name);
 
@@ -160,6 +169,7 @@ private:
     std::vector<std::unique_ptr<buffer>> buffers_;
     std::deque<std::string> names_;
     std::uint32_t next_thread_index_ = 0;
+    const detail::pool_trace_sites* pool_sites_;
 };
 
 }  // namespace tinyrt::trace
