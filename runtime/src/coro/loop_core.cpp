@@ -12,11 +12,11 @@
 #include <exception>
 #include <utility>
 
+#include "tinyrt/coro/detail/trace_sites.hpp"
 #include "tinyrt/coro/io_wait.hpp"
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
-#include "tinyrt/detail/track_name.hpp"
 #include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
@@ -61,7 +61,8 @@ void loop_core::post(posted_work* work) noexcept {
     // the item and then starts its destructor sees this count (the increment
     // is sequenced before the seq_cst push that the loop's drain reads).
     posters_.fetch_add(1, seq_cst);
-    trace::post_from(trace_, post_flow(work));
+    if (trace_ != nullptr) [[unlikely]]
+        trace_->loop_sites().post_from(*trace_, post_flow(work));
     push_and_wake(work);
     // The last touch of the loop; release pairs with the acquire load in ~loop_core().
     posters_.fetch_sub(1, release);
@@ -339,20 +340,12 @@ void loop_core::handle_fd_event(int fd, std::uint32_t events) {
     if ((events & (EPOLLOUT | failure)) != 0) signal(slot.writer, (events & EPOLLHUP) != 0);
 }
 
-namespace {
-// A traced loop's lane, "loop N": out of line, once per run.
-[[gnu::cold]] trace::thread_attachment attach_loop(trace::recorder& rec, std::uint64_t id) {
-    return rec.attach_this_thread(trace::track_kind::loop, static_cast<std::uint32_t>(id),
-                                  track_name(nullptr, "loop", id));
-}
-}  // namespace
-
 void loop_core::run_until_done(task_node* main, tinyrt::source_location main_loc) {
     if (tls_running_loop != nullptr) fatal("tinyrt::run called from inside a running loop");
-    auto traced = trace_ != nullptr ? attach_loop(*trace_, id_) : trace::thread_attachment{};
-    if (trace_ != nullptr)
-        trace::spawn(trace_id(main), main_loc.file_name(), main_loc.line(),
-                     trace::task_kind::coroutine, 0);
+    // A traced loop's lane, "loop N", and its main coroutine's spawn.
+    auto traced = trace_ != nullptr
+                      ? trace_->loop_sites().attach_loop(*trace_, id_, trace_id(main), main_loc)
+                      : trace::thread_attachment{};
     tls_running_loop = this;
     tls_running_loop_id = id_;
     probe_.set(loop_activity::polling);

@@ -1,27 +1,37 @@
+// The hooks (hooks.hpp) forward to the loop's timeline work, which the
+// recorder that owns this thread's buffer carries (coro/detail/trace_sites.hpp):
+// called only while that buffer is non-null, and linked without the work.
 #include "tinyrt/trace/hooks.hpp"
 
-#include "tinyrt/trace/sites.hpp"
+#include "tinyrt/coro/detail/trace_sites.hpp"
+#include "tinyrt/trace/recorder.hpp"
 
 namespace tinyrt::trace::hooks {
 
+namespace {
+const detail::loop_trace_sites& sites() noexcept {
+    return current_buffer()->owner()->loop_sites();
+}
+}  // namespace
+
 void coroutine_spawned(std::uint64_t id, tinyrt::task_name name) noexcept {
-    spawn(id, name.text(), name.line(), task_kind::coroutine, 0);
+    sites().coroutine_spawned(id, name);
 }
 
 void coroutine_created(std::uint64_t promise, tinyrt::source_location loc) noexcept {
-    trace::coroutine_created(promise, loc.function_name());
+    sites().coroutine_created(promise, loc);
 }
 
 void coroutine_root(std::uint64_t id, std::uint64_t promise) noexcept {
-    trace::coroutine_root(id, promise);
+    sites().coroutine_root(id, promise);
 }
 
 void to_thread_out(std::uint64_t job) noexcept {
-    trace::to_thread_out(job, 0);
+    sites().to_thread_out(job);
 }
 
 void to_thread_back(std::uint64_t job) noexcept {
-    trace::to_thread_back(job, 0);
+    sites().to_thread_back(job);
 }
 
 }  // namespace tinyrt::trace::hooks

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "tinyrt/coro/detail/trace_sites.hpp"
 #include "tinyrt/sched/detail/trace_sites.hpp"
 
 namespace tinyrt::trace {
@@ -65,7 +66,8 @@ recorder::recorder(recorder_options options)
       overflow_(std::make_unique<buffer>(this, &on_, 0, track_kind::thread, 0, 0,
                                          "(threads past max_tracks)")),
       origin_(clock_sample::now()),
-      pool_sites_(&detail::pool_trace_table) {
+      pool_sites_(&detail::pool_trace_table),
+      loop_sites_(&detail::loop_trace_table) {
     if (options_.events_per_thread == 0) options_.events_per_thread = 1;
 }
 

@@ -41,6 +41,7 @@
 
 namespace tinyrt::detail {
 struct pool_trace_sites;
+struct loop_trace_sites;
 }  // namespace tinyrt::detail
 
 namespace tinyrt::trace {
@@ -152,9 +153,12 @@ public:
     snapshot take_snapshot() const;
 
     // What a traced pool does at its spawns, runs and worker starts
-    // (sched/detail/trace_sites.hpp; internal use). Reached through the
-    // recorder so that programs without one do not link that code.
+    // (sched/detail/trace_sites.hpp), and a traced loop at its start, its
+    // posts and its coroutine hooks (coro/detail/trace_sites.hpp); internal
+    // use. Reached through the recorder so that programs without one do not
+    // link that code.
     const detail::pool_trace_sites& pool_sites() const noexcept { return *pool_sites_; }
+    const detail::loop_trace_sites& loop_sites() const noexcept { return *loop_sites_; }
 
 private:
     buffer* add_buffer(track_kind kind, std::uint32_t index, std::uint32_t group, std::string name);
@@ -170,6 +174,7 @@ private:
     std::deque<std::string> names_;
     std::uint32_t next_thread_index_ = 0;
     const detail::pool_trace_sites* pool_sites_;
+    const detail::loop_trace_sites* loop_sites_;
 };
 
 }  // namespace tinyrt::trace
