@@ -1,7 +1,6 @@
 // The event loop's timeline work (coro/detail/trace_sites.hpp). Referenced
 // only by the recorder's constructor, so linked only into programs that
-// make one; compiled for size (runtime/CMakeLists.txt): it runs only while
-// tracing.
+// make one.
 #include "tinyrt/coro/detail/trace_sites.hpp"
 
 #include "tinyrt/detail/track_name.hpp"

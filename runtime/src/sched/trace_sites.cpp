@@ -1,6 +1,5 @@
 // The pool's timeline work (sched/detail/trace_sites.hpp). Referenced only by
-// the recorder's constructor, so linked only into programs that make one;
-// compiled for size (runtime/CMakeLists.txt): it runs only while tracing.
+// the recorder's constructor, so linked only into programs that make one.
 #include "tinyrt/sched/detail/trace_sites.hpp"
 
 #include "tinyrt/detail/config.hpp"
