@@ -87,7 +87,7 @@ public:
             }
         }
         auto [b, header] =
-            detail::make_job<detail::child_job>(std::forward<F>(f), &state_, by_owner);
+            detail::make_job_in<detail::child_job>(w->cache, std::forward<F>(f), &state_, by_owner);
         (void)header;
         if (pool_.tracer() != nullptr) [[unlikely]]
             pool_.trace_child_spawn(b, name);
@@ -106,8 +106,9 @@ public:
     // Returns when every child has finished; rethrows the first exception a
     // child threw. Runs other tasks meanwhile (see above). Owner thread only.
     void wait() {
-        if (state_.owner() != nullptr) run_own_children();
-        if (!detail::group_state::finished(&state_)) wait_for_children();
+        const bool done =
+            state_.owner() != nullptr ? run_own_children() : detail::group_state::finished(&state_);
+        if (!done) wait_for_children();
 #if TINYRT_EXCEPTIONS
         state_.rethrow_failure();
 #endif
@@ -131,15 +132,19 @@ private:
 
     // Fast path, inline: the owner pops its own children (LIFO, above mark_)
     // and runs them until none is left in its queue. Owner thread only.
-    void run_own_children() noexcept {
+    // Returns finished() as last read, so that wait() does not read the
+    // counters once more.
+    bool run_own_children() noexcept {
         detail::worker& w = *state_.owner();
-        while (!detail::group_state::finished(&state_) && w.queue.logical_bottom() > mark_) {
+        for (;;) {
+            const bool done = detail::group_state::finished(&state_);
+            if (done || w.queue.logical_bottom() <= mark_) return done;
             bool moved = false;
             detail::task_header* b = pool_.pop_for_waiter(w, moved);
             if (b != nullptr) {
                 pool_.run_task(w, b);
             } else if (!moved) {
-                break;
+                return detail::group_state::finished(&state_);
             }
         }
     }

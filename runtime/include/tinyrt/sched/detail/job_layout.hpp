@@ -59,10 +59,10 @@ struct boxed {
 // closure, args...) builds the job (closure first, then the header, then
 // `run` and `kind`) and returns its header; make_job returns the block and
 // that header. If building throws, the block goes back to the cache.
+// Builds Job<decay F> in the fresh block b (given back if that throws).
 template <template <typename> class Job, typename F, typename... Args>
-auto make_job(F&& f, Args&&... args) {
+auto build_job(task_block* b, F&& f, Args&&... args) {
     using C = std::decay_t<F>;
-    task_block* b = acquire_block();
     block_guard guard{b};
     auto* header = [&] {
         if constexpr (Job<C>::fits) {
@@ -74,6 +74,19 @@ auto make_job(F&& f, Args&&... args) {
     }();
     guard.dismiss();
     return std::pair{b, header};
+}
+
+// A block from the calling thread's cache (or the heap), holding Job.
+template <template <typename> class Job, typename F, typename... Args>
+auto make_job(F&& f, Args&&... args) {
+    return build_job<Job>(acquire_block(), std::forward<F>(f), std::forward<Args>(args)...);
+}
+
+// make_job on a pool worker that already holds its worker: `cache` must be
+// the calling thread's own cache (tls_block_cache), which saves looking it up.
+template <template <typename> class Job, typename F, typename... Args>
+auto make_job_in(block_cache& cache, F&& f, Args&&... args) {
+    return build_job<Job>(cache.get(), std::forward<F>(f), std::forward<Args>(args)...);
 }
 
 }  // namespace tinyrt::detail
