@@ -11,6 +11,7 @@
 namespace tinyrt::trace {
 class buffer;
 class recorder;
+class thread_attachment;
 }  // namespace tinyrt::trace
 
 namespace tinyrt::detail {

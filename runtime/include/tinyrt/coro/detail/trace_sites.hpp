@@ -8,13 +8,7 @@
 
 #include <cstdint>
 
-#include "tinyrt/source_location.hpp"
-#include "tinyrt/task_name.hpp"
-
-namespace tinyrt::trace {
-class recorder;
-class thread_attachment;
-}  // namespace tinyrt::trace
+#include "tinyrt/trace/current.hpp"  // source_location, task_name, the recorder types
 
 namespace tinyrt::detail {
 

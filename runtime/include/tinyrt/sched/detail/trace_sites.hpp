@@ -8,12 +8,8 @@
 
 #include <cstdint>
 
+#include "tinyrt/trace/current.hpp"  // the recorder types
 #include "tinyrt/trace/event.hpp"
-
-namespace tinyrt::trace {
-class recorder;
-class thread_attachment;
-}  // namespace tinyrt::trace
 
 namespace tinyrt::detail {
 
