@@ -20,9 +20,10 @@
 //              few microseconds, then with exponential backoff for a few
 //              more. distance 2: spin with exponential backoff for a few
 //              microseconds.
-//           3. Spun out, or distance >= 3: CAS our slot's flag into serving_,
-//              then futex_wait(serving_, the value we wrote, bitset = our
-//              slot): the kernel sleeps only if the word is still exactly that
+//           3. distance >= 3: yield the core a few times (see 'Why' below).
+//           4. Spun or yielded out: CAS our slot's flag into serving_, then
+//              futex_wait(serving_, the value we wrote, bitset = our slot):
+//              the kernel sleeps only if the word is still exactly that
 //              value. Woken (or the word changed): go to 2 with a fresh budget.
 // unlock(): 1. One CAS: serving + 1, and clear the flags of two slots: the new
 //              owner's, and the next in line's (serving + 1 + awake_distance),
@@ -39,7 +40,10 @@
 // cores to the owner and to the next in line, and the wake-up of the next in
 // line overlaps the critical section ahead of it. Waking it only when it is
 // already the owner would put the kernel's whole wake-up latency (several
-// microseconds with more threads than cores) into every hand-off.
+// microseconds with more threads than cores) into every hand-off. The few
+// yields before sleeping keep a core from falling idle in the moment between
+// the unlocking thread queueing again at the back and the woken thread
+// arriving: a runnable thread is a cheap switch, an idle core a slow wake-up.
 //
 // FIFO: the lock is granted in ticket order, because serving only ever goes up
 // by one and only the thread holding ticket `serving` may enter.
