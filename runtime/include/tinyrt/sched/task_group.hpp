@@ -73,8 +73,12 @@ public:
     // (detail/outside_children.hpp).
     // Timeline (pool_options::trace): the child is named by the call's
     // source location, or by a name given instead (tinyrt/task_name.hpp).
+    // Always inline (so is wait()): a recursive caller such as fib then keeps
+    // one frame with one register save instead of three (callgrind, fib on
+    // one worker: about 12 instructions per spawn).
     template <typename F>
-    void spawn(F&& f, tinyrt::task_name name = tinyrt::source_location::current()) {
+    [[gnu::always_inline]] void spawn(F&& f,
+                                      tinyrt::task_name name = tinyrt::source_location::current()) {
         detail::worker* w = detail::tls_worker;
         const bool by_owner = w != nullptr && w == state_.owner();
         // From outside: refused once ~pool() started, counted until queued.
@@ -105,7 +109,7 @@ public:
 
     // Returns when every child has finished; rethrows the first exception a
     // child threw. Runs other tasks meanwhile (see above). Owner thread only.
-    void wait() {
+    [[gnu::always_inline]] void wait() {
         const bool done =
             state_.owner() != nullptr ? run_own_children() : detail::group_state::finished(&state_);
         if (!done) wait_for_children();
