@@ -13,7 +13,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
 
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/cache.hpp"
@@ -24,7 +23,7 @@ struct task_block;
 
 class counted_queue {
 public:
-    counted_queue();
+    counted_queue() noexcept;
     ~counted_queue();
     counted_queue(const counted_queue&) = delete;
     counted_queue& operator=(const counted_queue&) = delete;
@@ -44,7 +43,7 @@ public:
 
 private:
     struct impl;
-    std::unique_ptr<impl> impl_;
+    impl* impl_;
     alignas(cache_line) detail::atomic<std::int64_t> count_{0};
 };
 
