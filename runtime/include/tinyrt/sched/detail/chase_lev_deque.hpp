@@ -33,7 +33,7 @@
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
+#include <utility>
 #include <vector>
 
 #include "tinyrt/detail/atomic.hpp"
@@ -63,7 +63,11 @@ public:
 
     explicit basic_chase_lev_deque(std::int64_t initial_capacity = 256)
         : array_(new ring(initial_capacity)) {
-        rings_.emplace_back(array_.load(relaxed));  // owner-only bookkeeping, no concurrency yet
+        newest_ = array_.load(relaxed);  // owner-only bookkeeping, no concurrency yet
+    }
+    // Frees the current array and every retired one, newest first.
+    ~basic_chase_lev_deque() {
+        while (newest_ != nullptr) delete std::exchange(newest_, newest_->previous);
     }
     basic_chase_lev_deque(const basic_chase_lev_deque&) = delete;
     basic_chase_lev_deque& operator=(const basic_chase_lev_deque&) = delete;
@@ -141,6 +145,8 @@ private:
         // Never resized. A vector, not a new[] array: operator new[] and its
         // error paths would be a few more imports in every program.
         std::vector<atomic<T>> slots;
+        // The ring this one replaced, kept alive (deviation 2); owner-only.
+        ring* previous = nullptr;
 
         void put(std::int64_t i, T item) noexcept {
             // published by the release store of bottom_
@@ -153,18 +159,20 @@ private:
     };
 
     ring* grow(ring* old, std::int64_t t, std::int64_t b) {
-        auto bigger = std::make_unique<ring>(2 * (old->mask + 1));
-        for (std::int64_t i = t; i < b; ++i) bigger->put(i, old->get(i));
-        ring* fresh = bigger.get();
-        rings_.push_back(std::move(bigger));  // the old ring stays alive (deviation 2)
-        array_.store(fresh, release);         // pairs with the acquire load in steal()
+        auto* fresh = new ring(2 * (old->mask + 1));
+        for (std::int64_t i = t; i < b; ++i) fresh->put(i, old->get(i));
+        fresh->previous = newest_;  // the old ring stays alive (deviation 2)
+        newest_ = fresh;
+        array_.store(fresh, release);  // pairs with the acquire load in steal()
         return fresh;
     }
 
     alignas(cache_line) atomic<std::int64_t> top_{0};
     alignas(cache_line) atomic<std::int64_t> bottom_{0};
     alignas(cache_line) atomic<ring*> array_;
-    std::vector<std::unique_ptr<ring>> rings_;  // owner-only: current and retired arrays
+    // Owner-only: the current array, which owns the retired ones through
+    // their `previous` links (a list, not a vector of them: no growth code).
+    ring* newest_;
 };
 
 // The runtime's deque.
