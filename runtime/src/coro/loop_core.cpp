@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <ctime>
 #include <exception>
 #include <utility>
 
@@ -17,6 +16,7 @@
 #include "tinyrt/coro/task.hpp"
 #include "tinyrt/detail/atomic.hpp"
 #include "tinyrt/detail/config.hpp"
+#include "tinyrt/detail/monotonic_clock.hpp"
 #include "tinyrt/trace/sites.hpp"
 
 namespace tinyrt::detail {
@@ -49,9 +49,7 @@ void check_sys(int rc, const char* what) noexcept {
 }  // namespace
 
 std::int64_t loop_core::now_ns() noexcept {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: no system call
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+    return monotonic_ns();
 }
 
 // ---- cross-thread posting ---------------------------------------------------

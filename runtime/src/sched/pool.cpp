@@ -8,11 +8,11 @@
 // "Guests": the one home of the helping rule.
 #include "tinyrt/sched/pool.hpp"
 
-#include <chrono>
 #include <cstdio>
 
 #include "tinyrt/detail/cpu.hpp"
 #include "tinyrt/detail/fault.hpp"
+#include "tinyrt/detail/monotonic_clock.hpp"
 #include "tinyrt/sched/detail/trace_sites.hpp"
 #include "tinyrt/trace/sites.hpp"
 
@@ -28,9 +28,10 @@ constexpr int search_rounds = 64;
 // After those sweeps a counted searcher lingers this long before it parks,
 // so each worker parks at most once per linger_time (parking.hpp, "Why a
 // counted searcher lingers"), yielding its core between looks. It asks busy
-// workers to publish at most once per linger_request_interval.
-constexpr std::chrono::microseconds linger_time{1000};
-constexpr std::chrono::microseconds linger_request_interval{50};
+// workers to publish at most once per linger_request_interval. Nanoseconds
+// of monotonic_ns().
+constexpr std::int64_t linger_time = 1'000'000;
+constexpr std::int64_t linger_request_interval = 50'000;
 
 // Tasks taken from other queues while waiting may nest this deep (DESIGN.md,
 // "What a waiting worker may run", rule 2).
@@ -213,11 +214,11 @@ detail::task_header* sched_core::search(detail::worker& w, bool counted) noexcep
 }
 
 detail::task_header* sched_core::linger(detail::worker& w) noexcept {
-    const auto start = std::chrono::steady_clock::now();
-    auto next_request = start + linger_request_interval;
+    const std::int64_t start = detail::monotonic_ns();
+    std::int64_t next_request = start + linger_request_interval;
     for (;;) {
         detail::yield_thread();
-        const auto now = std::chrono::steady_clock::now();
+        const std::int64_t now = detail::monotonic_ns();
         // Public work is taken at once; a steal request (which makes a busy
         // owner publish: local_queue.hpp, step 3) only every interval, so
         // that a lingering worker does not take every tiny task its peer
