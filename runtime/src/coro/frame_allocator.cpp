@@ -49,9 +49,12 @@ constexpr std::size_t chunk_usable = chunk_bytes - sizeof(chunk_header);
 // chunks' headers) and the free lists of threads that have exited. Never destroyed: a frame may be
 // freed during static destruction, in any order (a task<T> or task_handle held in a global), so the
 // chunks must outlive every object with static storage; the system takes them back at exit. The
-// registry stays reachable from registry()'s pointer, so leak checkers do not count it.
+// registry itself is constant-initialized static storage whose destructor never runs (below), so
+// no first use pays a guard and the chunks stay reachable from it for leak checkers.
 class chunk_registry {
 public:
+    constexpr chunk_registry() = default;
+
     // A new chunk; its chunk_usable bytes after the header are the caller's.
     chunk_header* new_chunk() {
         auto* c = static_cast<chunk_header*>(::operator new(chunk_bytes));
@@ -78,9 +81,16 @@ private:
     std::array<frame_free_block*, frame_class_count> orphans_{};
 };
 
+// Never destroyed: see above.
+union registry_storage {
+    constexpr registry_storage() : registry() {}
+    ~registry_storage() {}
+    chunk_registry registry;
+};
+constinit registry_storage the_registry;
+
 chunk_registry& registry() {
-    static chunk_registry* const r = new chunk_registry;  // never deleted: see above
-    return *r;
+    return the_registry.registry;
 }
 
 // Per thread, touched only on the slow path: the chunk being carved, and at
