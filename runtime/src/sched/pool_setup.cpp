@@ -28,10 +28,10 @@ sched_core::sched_core(pool_options options) : idle_(worker_count(options)), tra
         trace_group_ = traced_pools.fetch_add(1, detail::relaxed);
         if (options.trace_name != nullptr) trace_name_ = trace_->intern(options.trace_name);
     }
-    const unsigned n = worker_count(options);
-    workers_.reserve(n);
-    for (unsigned i = 0; i < n; ++i)
-        workers_.push_back(std::make_unique<detail::worker>(this, i, &depot_));
+    // Sized once, then filled: no growth path (push_back's) in the program.
+    workers_.resize(worker_count(options));
+    for (unsigned i = 0; i < workers_.size(); ++i)
+        workers_[i] = std::make_unique<detail::worker>(this, i, &depot_);
     // Start the threads only once every worker exists: thieves index workers_.
     for (auto& w : workers_) {
         detail::worker* raw = w.get();

@@ -354,10 +354,12 @@ private:
     detail::task_block* take_from_outside() noexcept;
     detail::task_header* steal_round(detail::worker& w) noexcept;
     detail::task_header* search(detail::worker& w, bool counted) noexcept;
-    // The end of a counted search: looks for work for a bounded time.
-    detail::task_header* linger(detail::worker& w) noexcept;
+    // The end of a counted search: looks for work for a bounded time. It and
+    // park() are an idle worker's paths, which yield or sleep: gnu::cold
+    // compiles them for size, apart from the task paths.
+    [[gnu::cold]] detail::task_header* linger(detail::worker& w) noexcept;
     enum class park_result { rung, found_work, found_work_counted, exit };
-    park_result park(detail::worker& w);
+    [[gnu::cold]] park_result park(detail::worker& w);
     void worker_main(detail::worker& w);
 
     detail::block_depot depot_;

@@ -189,6 +189,11 @@ private:
 
     bool serve_request() {
         if (!steal_request_.load(relaxed)) return false;  // a hint set by thieves; see steal()
+        return serve_requested();
+    }
+    // Out of line: the publication is rare next to the check above, and each
+    // inlined copy of it carries the deque's push and growth.
+    [[gnu::noinline]] bool serve_requested() {
         // cleared before publishing, so a new request is not lost
         steal_request_.store(false, relaxed);
         const std::uint32_t c = count();
