@@ -2,8 +2,6 @@
 // tinyrt/sched/join_handle.hpp and DESIGN.md, "What a waiting worker may
 // run", rule 4.
 #include <cstdint>
-#include <exception>
-#include <stdexcept>
 
 #include "tinyrt/sched/pool.hpp"
 #include "tinyrt/trace/sites.hpp"
@@ -49,21 +47,6 @@ void join_wait(handle_base& s, task_block* b, sched_core* pool) noexcept {
     if (w != nullptr) trace::help_begin(joined);
     wait_until({&s.word, &is_done, &s, mark});
     if (w != nullptr) trace::help_end(joined);
-}
-
-#if TINYRT_EXCEPTIONS
-void report_detached_failure(const std::exception_ptr& e) noexcept {
-    report_error("a detached task failed", e);
-}
-#endif
-
-void throw_empty_join() {
-    TINYRT_THROW(std::logic_error(
-        "tinyrt::join_handle::join: the handle is empty (already joined or detached)"));
-}
-
-void throw_shutting_down() {
-    TINYRT_THROW(std::logic_error("tinyrt::pool::spawn: the pool is shutting down"));
 }
 
 }  // namespace tinyrt::detail

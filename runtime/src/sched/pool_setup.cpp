@@ -1,7 +1,7 @@
 // tinyrt::pool's construction and shutdown (the protocol is in pool.hpp):
 // they run once per pool, so this file is compiled for size
-// (runtime/CMakeLists.txt), while the worker loop and the waits in pool.cpp
-// are compiled for speed.
+// (runtime/CMakeLists.txt), while the worker loop (pool.cpp) and the waits
+// (wait.cpp) are compiled for speed.
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/sched/pool.hpp"
 #include "tinyrt/trace/recorder.hpp"

@@ -111,7 +111,7 @@ void join_wait(handle_base& s, task_block* b, sched_core* pool) noexcept;
 void report_detached_failure(const std::exception_ptr& e) noexcept;
 #endif
 
-// The errors of join() and spawn, out of line (join.cpp) so that no caller
+// The errors of join() and spawn, out of line (handle_errors.cpp) so that no caller
 // inlines the construction of the exception: std::logic_error naming the
 // misuse (without exceptions: the message, then abort).
 [[noreturn]] void throw_empty_join();
