@@ -24,7 +24,10 @@ using queue_type = moodycamel::ConcurrentQueue<task_block*>;
 // argument. These two specializations tell the compiler what is true of
 // this queue, so that no program carries the explicit producer's code
 // (README, "Footprint"): creating one fails (a null producer, as when its
-// allocation fails) and dequeuing from one is unreachable.
+// allocation fails) and dequeuing from one is unreachable. They name the
+// queue's private members, as an explicit specialization may (C++20
+// [temp.spec.general]/6: access is not checked there); a queue version
+// that names them otherwise fails to compile here.
 template <>
 template <>
 tinyrt::detail::queue_type::ExplicitProducer*
