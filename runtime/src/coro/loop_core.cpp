@@ -107,16 +107,17 @@ void loop_core::drain_posted() {
 
 task_node* loop_core::spawn(promise_base* promise, completion_listener* listener,
                             std::uint32_t tag) {
-    void* mem = frame_allocate(sizeof(task_node));
-    auto* node = ::new (mem) task_node;
-    node->promise = promise;
-    node->resume_point = promise->frame();
-    node->listener = listener;
-    node->tag = tag;
-    promise->set_root(node);
-    node->live_next = live_head_;
-    if (live_head_ != nullptr) live_head_->live_prev = node;
-    live_head_ = node;
+    task_node* node = promise;
+    if (listener == nullptr) {
+        node->tag = static_cast<std::uint32_t>(listed_.size());
+        listed_.push_back(node);  // first: a bad_alloc leaves the frame with its task
+        node->flags = task_listed;
+    } else {
+        node->tag = tag;
+    }
+    node->set_listener(listener);
+    node->resume_point = node->frame();
+    ++roots_;
     ++stats_.tasks_spawned;
     schedule(node);
     return node;
@@ -175,10 +176,23 @@ loop_core& loop_for(const char* what) noexcept {
 // cancelled_error; the chain is destroyed instead (every awaiter's destructor
 // unregisters its timer / fd / mutex wait) and the root finishes as cancelled.
 void loop_core::destroy_cancelled(task_node* node) noexcept {
-    node->promise->frame().destroy();
-    node->promise = nullptr;
-    node->flags |= task_failed | task_cancelled;
+#if !TINYRT_EXCEPTIONS
+    // The node is in the frame, and its owner (handle, gather) still reads
+    // it: the frame's destructors run, its memory stays for the node
+    // (promise_base::operator delete), and the node is made anew there.
+    const std::uintptr_t link = node->link;
+    const std::uint32_t flags = node->flags, tag = node->tag;
+    tls_kept_frame = node->frame().address();
+    node->frame().destroy();
+    node = ::new (static_cast<void*>(node)) task_node;
+    node->link = link;
+    node->tag = tag;
+    node->kept_bytes = tls_kept_bytes;
+    node->flags = (flags & ~task_has_value) | task_failed | task_cancelled | task_frame_kept;
     node->finish().resume();
+#else
+    (void)node;
+#endif
 }
 
 // ---- timers -----------------------------------------------------------------
@@ -350,10 +364,11 @@ void loop_core::run_until_done(task_node* main, tinyrt::source_location main_loc
     tls_running_loop_id = id_;
     probe_.set(loop_activity::polling);
     while (!main->has(task_done)) step();
-    // asyncio.run's shutdown: cancel what is left and let it finish.
+    // asyncio.run's shutdown: cancel what is left and let it finish (the
+    // owned roots are cancelled by their owners in turn).
     shutting_down_ = true;
-    cancel_all_live();
-    while (live_head_ != nullptr) step();
+    cancel_listed();
+    while (roots_ > 0) step();
     drain_posted();
     shutting_down_ = false;
     mirror_probe();
