@@ -197,26 +197,40 @@ void loop_core::destroy_cancelled(task_node* node) noexcept {
 
 // ---- timers -----------------------------------------------------------------
 
-void loop_core::add_timer(timer_node* t, std::int64_t deadline_ns) {
+void loop_core::add_timer(timer_entry* t, std::int64_t deadline_ns) {
     ++stats_.timers_set;
     if (trace::current_buffer() != nullptr) [[unlikely]]
         trace::timer_set(trace_id(t), delay_us(deadline_ns));
     timers_.push(t, deadline_ns);
 }
 
-void loop_core::cancel_timer(timer_node* t) noexcept {
+void loop_core::cancel_timer(timer_entry* t) noexcept {
     if (!t->queued()) return;
     ++stats_.timers_cancelled;
     trace::timer_cancel(trace_id(t));
     timers_.cancel(t);
 }
 
+void loop_core::cancel_sleep(cancel_hook* tagged) noexcept {
+    auto* t = reinterpret_cast<timer_entry*>(reinterpret_cast<std::uintptr_t>(tagged) &
+                                             ~std::uintptr_t{1});
+    cancel_timer(t);
+    t->deadline = 1;  // cancelled (sleep.hpp)
+    deliver_cancel(reinterpret_cast<task_node*>(t->what & ~std::uintptr_t{1}));
+}
+
 void loop_core::fire_timers() {
     const std::int64_t now = now_ns();
-    while (timer_node* t = timers_.pop_expired(now)) {
+    while (timer_node* n = timers_.pop_expired(now)) {
         ++stats_.timers_fired;
-        trace::timer_fire(trace_id(t));
-        t->fire();
+        trace::timer_fire(trace_id(n));
+        auto* t = static_cast<timer_entry*>(n);
+        if ((t->what & 1) != 0) {
+            t->deadline = 0;  // not cancelled (sleep.hpp)
+            wake(reinterpret_cast<task_node*>(t->what & ~std::uintptr_t{1}));
+        } else {
+            reinterpret_cast<const timer_action*>(t->what)->fire(t);
+        }
     }
 }
 

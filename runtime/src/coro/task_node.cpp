@@ -55,7 +55,11 @@ bool task_node::cancel() noexcept {
     if (has(task_ready)) return true;  // `hook` is its ready link: not parked
     if (cancel_hook* h = hook) {
         hook = nullptr;
-        h->cancel(h);
+        if (loop_core::is_sleep_hook(h)) {
+            loop_core::running()->cancel_sleep(h);
+        } else {
+            h->cancel(h);
+        }
     }
     return true;
 }

@@ -137,8 +137,21 @@ public:
     // as delivered and the root becomes ready.
     void deliver_cancel(task_node* node) noexcept;
 
-    void add_timer(timer_node* t, std::int64_t deadline_ns);
-    void cancel_timer(timer_node* t) noexcept;
+    void add_timer(timer_entry* t, std::int64_t deadline_ns);
+    void cancel_timer(timer_entry* t) noexcept;
+
+    // sleep_for parks its root at its own timer: the hook is the entry's
+    // address tagged with 1 (timer_entry), which task_node::cancel tells
+    // from a real hook and hands to cancel_sleep.
+    static cancel_hook* sleep_hook(timer_entry* t) noexcept {
+        return reinterpret_cast<cancel_hook*>(reinterpret_cast<std::uintptr_t>(t) | 1);
+    }
+    static bool is_sleep_hook(const cancel_hook* h) noexcept {
+        return (reinterpret_cast<std::uintptr_t>(h) & 1) != 0;
+    }
+    // The sleeping root is cancelled: its timer leaves the queue, the
+    // entry's spent deadline says "cancelled" (sleep.hpp), the root is ready.
+    void cancel_sleep(cancel_hook* tagged) noexcept;
 
     void add_io_waiter(io_waiter* w);
     void remove_io_waiter(io_waiter* w) noexcept;

@@ -38,7 +38,7 @@ namespace tinyrt::detail {
 struct task_node;
 class promise_base;
 
-// The three hooks below (cancel_hook, completion_listener, and timer_node in
+// The three hooks (cancel_hook and completion_listener below, timer_entry in
 // timer_queue.hpp) are hand-made one-function interfaces: a base holding one
 // function pointer, set by the awaiter's constructor, which casts the base
 // back to itself. Why not virtual functions: an awaiter is often several of
@@ -46,9 +46,10 @@ class promise_base;
 // virtual base would add its own vptr to the awaiter, which lives in the
 // coroutine frame; a function pointer is the same 8 bytes and the same
 // indirect call, and each hook stays a plain aggregate the loop can keep in
-// intrusive lists without knowing the awaiter's type. A timer_node is itself
-// a cancel_hook, so that sleep_for's one pointer serves as both its cancel
-// hook and its expiry callback.
+// intrusive lists without knowing the awaiter's type. sleep_for, the most
+// common awaiter, holds no function pointer at all: its timer's one word says
+// "a sleep" and names the root, and its cancel hook is that timer tagged
+// (loop_core::sleep_hook).
 
 // The place a suspended root waits at; `cancel` unregisters it and makes the
 // root ready again so that its await reports cancelled_error.
