@@ -229,6 +229,11 @@ public:
 
     // Gives up ownership of the frame (to a root node).
     handle_type release() noexcept { return std::exchange(frame_, {}); }
+    // The frame's node (its promise, task_node.hpp), or null if empty; the
+    // task keeps the frame (gather's table of children).
+    detail::task_node* node() const noexcept {
+        return frame_ ? static_cast<detail::task_node*>(&frame_.promise()) : nullptr;
+    }
 
     struct awaiter {
         handle_type callee;
