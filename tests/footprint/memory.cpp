@@ -91,7 +91,8 @@ tinyrt::task<void> sleeper() {
 }
 
 // K coroutines suspended in sleep_for (create_task'ed: a root each, its
-// frame, its task_node, its timer entry).
+// frame with its task_node and timer entry inside, its slot in the loop's
+// list of roots).
 tinyrt::task<long> sleepers(int k) {
     std::vector<tinyrt::task_handle<void>> hs;
     hs.reserve(static_cast<std::size_t>(k));

@@ -105,16 +105,17 @@ void loop_core::drain_posted() {
 
 task_node* loop_core::spawn(promise_base* promise, completion_listener* listener,
                             std::uint32_t tag) {
-    void* mem = frame_allocate(sizeof(task_node));
-    auto* node = ::new (mem) task_node;
-    node->promise = promise;
-    node->resume_point = promise->frame();
-    node->listener = listener;
-    node->tag = tag;
-    promise->set_root(node);
-    node->live_next = live_head_;
-    if (live_head_ != nullptr) live_head_->live_prev = node;
-    live_head_ = node;
+    task_node* node = promise;
+    if (listener == nullptr) {
+        node->tag = static_cast<std::uint32_t>(listed_.size());
+        listed_.push_back(node);  // first: a bad_alloc leaves the frame with its task
+        node->flags = task_listed;
+    } else {
+        node->tag = tag;
+    }
+    node->set_listener(listener);
+    node->resume_point = node->frame();
+    ++roots_;
     ++stats_.tasks_spawned;
     schedule(node);
     return node;
@@ -173,34 +174,61 @@ loop_core& loop_for(const char* what) noexcept {
 // cancelled_error; the chain is destroyed instead (every awaiter's destructor
 // unregisters its timer / fd / mutex wait) and the root finishes as cancelled.
 void loop_core::destroy_cancelled(task_node* node) noexcept {
-    node->promise->frame().destroy();
-    node->promise = nullptr;
-    node->flags |= task_failed | task_cancelled;
+#if !TINYRT_EXCEPTIONS
+    // The node is in the frame, and its owner (handle, gather) still reads
+    // it: the frame's destructors run, its memory stays for the node
+    // (promise_base::operator delete), and the node is made anew there.
+    const std::uintptr_t link = node->link;
+    const std::uint32_t flags = node->flags, tag = node->tag;
+    tls_kept_frame = node->frame().address();
+    node->frame().destroy();
+    node = ::new (static_cast<void*>(node)) task_node;
+    node->link = link;
+    node->tag = tag;
+    node->kept_bytes = tls_kept_bytes;
+    node->flags = (flags & ~task_has_value) | task_failed | task_cancelled | task_frame_kept;
     node->finish().resume();
+#else
+    (void)node;
+#endif
 }
 
 // ---- timers -----------------------------------------------------------------
 
-void loop_core::add_timer(timer_node* t, std::int64_t deadline_ns) {
+void loop_core::add_timer(timer_entry* t, std::int64_t deadline_ns) {
     ++stats_.timers_set;
     if (trace::current_buffer() != nullptr) [[unlikely]]
         trace::timer_set(trace_id(t), delay_us(deadline_ns));
     timers_.push(t, deadline_ns);
 }
 
-void loop_core::cancel_timer(timer_node* t) noexcept {
+void loop_core::cancel_timer(timer_entry* t) noexcept {
     if (!t->queued()) return;
     ++stats_.timers_cancelled;
     trace::timer_cancel(trace_id(t));
     timers_.cancel(t);
 }
 
+void loop_core::cancel_sleep(cancel_hook* tagged) noexcept {
+    auto* t = reinterpret_cast<timer_entry*>(reinterpret_cast<std::uintptr_t>(tagged) &
+                                             ~std::uintptr_t{1});
+    cancel_timer(t);
+    t->deadline = 1;  // cancelled (sleep.hpp)
+    deliver_cancel(reinterpret_cast<task_node*>(t->what & ~std::uintptr_t{1}));
+}
+
 void loop_core::fire_timers() {
     const std::int64_t now = now_ns();
-    while (timer_node* t = timers_.pop_expired(now)) {
+    while (timer_node* n = timers_.pop_expired(now)) {
         ++stats_.timers_fired;
-        trace::timer_fire(trace_id(t));
-        t->fire();
+        trace::timer_fire(trace_id(n));
+        auto* t = static_cast<timer_entry*>(n);
+        if ((t->what & 1) != 0) {
+            t->deadline = 0;  // not cancelled (sleep.hpp)
+            wake(reinterpret_cast<task_node*>(t->what & ~std::uintptr_t{1}));
+        } else {
+            reinterpret_cast<const timer_action*>(t->what)->fire(t);
+        }
     }
 }
 
@@ -348,10 +376,11 @@ void loop_core::run_until_done(task_node* main, tinyrt::source_location main_loc
     tls_running_loop_id = id_;
     probe_.set(loop_activity::polling);
     while (!main->has(task_done)) step();
-    // asyncio.run's shutdown: cancel what is left and let it finish.
+    // asyncio.run's shutdown: cancel what is left and let it finish (the
+    // owned roots are cancelled by their owners in turn).
     shutting_down_ = true;
-    cancel_all_live();
-    while (live_head_ != nullptr) step();
+    cancel_listed();
+    while (roots_ > 0) step();
     drain_posted();
     shutting_down_ = false;
     mirror_probe();

@@ -109,10 +109,9 @@ void loop_core::release_keep_alive() {
     posters_.fetch_sub(1, release);
 }
 
-void loop_core::cancel_all_live() noexcept {
-    // Cancelling may finish and unlink nodes: collect first.
-    std::vector<task_node*> live;
-    for (task_node* n = live_head_; n != nullptr; n = n->live_next) live.push_back(n);
+void loop_core::cancel_listed() noexcept {
+    // Cancelling may finish and unlist nodes: copy first.
+    const std::vector<task_node*> live = listed_;
     for (task_node* n : live) {
         if (!n->has(task_done)) n->cancel();
     }

@@ -10,25 +10,29 @@
 namespace tinyrt::detail {
 
 void task_node::free() noexcept {
+#if !TINYRT_EXCEPTIONS
+    if (has(task_frame_kept)) {  // the frame was destroyed already: only its memory is left
+        void* frame_memory = frame().address();
+        const std::size_t bytes = kept_bytes;
+        this->~task_node();
+        frame_deallocate(frame_memory, bytes);
+        return;
+    }
+#else
     // A failure nobody took (a detached task, a handle dropped unawaited) is
     // reported, not dropped; cancellations are expected and stay quiet.
-    if (promise != nullptr) {
-#if TINYRT_EXCEPTIONS
-        if (has(task_failed) && !has(task_cancelled) && !has(task_observed))
-            report_error("a task failed and nobody awaited it", error);
+    if (has(task_failed) && !has(task_cancelled) && !has(task_observed))
+        report_error("a task failed and nobody awaited it", error);
 #endif
-        promise->frame().destroy();
-    }
-    this->~task_node();
-    frame_deallocate(this, sizeof(task_node));
+    frame().destroy();  // the node is part of the frame's promise: gone with it
 }
 
 std::coroutine_handle<> task_node::finish() noexcept {
     flags |= task_done;
     hook = nullptr;
-    loop_core::running()->unlink_live(this);
-    if (completion_listener* l = listener) {
-        listener = nullptr;
+    loop_core::running()->root_finished(this);
+    if (completion_listener* l = listener()) {
+        set_listener(nullptr);
         return l->on_done(l, this);
     }
     if (has(task_detached)) free();
@@ -36,7 +40,7 @@ std::coroutine_handle<> task_node::finish() noexcept {
 }
 
 void task_node::release() noexcept {
-    listener = nullptr;
+    set_listener(nullptr);
     if (has(task_done)) {
         free();
     } else {
@@ -51,7 +55,11 @@ bool task_node::cancel() noexcept {
     if (has(task_ready)) return true;  // `hook` is its ready link: not parked
     if (cancel_hook* h = hook) {
         hook = nullptr;
-        h->cancel(h);
+        if (loop_core::is_sleep_hook(h)) {
+            loop_core::running()->cancel_sleep(h);
+        } else {
+            h->cancel(h);
+        }
     }
     return true;
 }

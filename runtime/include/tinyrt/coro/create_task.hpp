@@ -85,11 +85,11 @@ public:
         bool await_ready() const noexcept { return node_->has(detail::task_done); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
             detail::loop_core& loop = detail::loop_for("co_await task_handle");
-            if (node_->listener != nullptr)
+            if (node_->listener() != nullptr)
                 detail::fatal("a task_handle is awaited by two tasks at once");
             // Cancelled before suspending: passed on to the awaited task (it
             // is what the awaiter is blocked on), which it then waits for.
-            if (this->park_waiter(loop, h)) node_->listener = this;
+            if (this->park_waiter(loop, h)) node_->set_listener(this);
             return true;
         }
         // A cancellation of the awaiting task wins over whatever the awaited

@@ -94,19 +94,30 @@ public:
     explicit gather_vector_awaiter(std::vector<task<T>>&& ts)
         : group_waiter(false), tasks_(std::move(ts)) {
         if constexpr (!std::is_void_v<T>) this->harvest_ = &harvest;
+        this->child_at_ = &child_at;
     }
-    ~gather_vector_awaiter() { release_children(nodes_); }
+    // Before the await the tasks are plain tasks (their destructors free
+    // them); from it on they are the children's table.
+    ~gather_vector_awaiter() {
+        if (spawned_) release_tasks(tasks_);
+    }
 
     bool await_ready() const noexcept { return tasks_.empty(); }
     bool await_suspend(std::coroutine_handle<> h) {
         loop_core& loop = loop_for("gather");
         if constexpr (!std::is_void_v<T>) results_.resize(tasks_.size());
-        spawn_children(loop, tasks_, nodes_);
-        return park(loop, h, nodes_.data(), nodes_.size());
+        // Each task object keeps its frame: the vector is the table of
+        // children (8 bytes each, no second array of nodes).
+        for (std::size_t i = 0; i < tasks_.size(); ++i) spawn_kept(loop, tasks_[i], i);
+        spawned_ = true;
+        return park(loop, h, nullptr, tasks_.size());
     }
     auto await_resume() {
         throw_if_cancelled();
-        if (first_failed() != none) rethrow_root_error(nodes_[first_failed()]);
+        if (first_failed() != none) {
+            // A failed child is never harvested: still in the table.
+            if (task_node* failed = tasks_[first_failed()].node()) rethrow_root_error(failed);
+        }
         if constexpr (std::is_void_v<T>) {
             return;
         } else if constexpr (direct) {
@@ -124,12 +135,16 @@ private:
         auto* me = static_cast<gather_vector_awaiter*>(self);
         // A successful child: take_result cannot throw here.
         me->results_[child->tag] = take_result<T>(child);
+        (void)me->tasks_[child->tag].release();  // forgotten: the node frees the frame
         child->release();
+    }
+    static task_node* child_at(group_waiter* self, std::size_t i) noexcept {
+        return static_cast<gather_vector_awaiter*>(self)->tasks_[i].node();
     }
 
     std::vector<task<T>> tasks_;
-    std::vector<task_node*> nodes_;
     std::vector<std::conditional_t<std::is_void_v<T>, char, slot_type>> results_;
+    bool spawned_ = false;
 };
 
 }  // namespace detail

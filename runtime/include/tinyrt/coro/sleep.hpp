@@ -2,9 +2,10 @@
 //
 //   co_await tinyrt::sleep_for(10ms);
 //
-// The awaiter is the timer: its timer_node, in the sleeping frame, is linked
+// The awaiter is the timer: its timer_entry, in the sleeping frame, is linked
 // into the loop's timer queue while the task sleeps, so a sleep allocates
-// nothing (timer_queue.hpp).
+// nothing (timer_queue.hpp). It is also where the root is parked, and it
+// holds no function pointer: 32 bytes in the frame.
 //
 // Guarantees: a sleep never ends early (the deadline is taken from the
 // steady clock when the await suspends, and the loop fires a timer only once
@@ -23,49 +24,49 @@
 
 #include "tinyrt/coro/detail/deadline.hpp"
 #include "tinyrt/coro/detail/loop_core.hpp"
-#include "tinyrt/coro/detail/parked_awaiter.hpp"
+#include "tinyrt/coro/detail/timer_queue.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/detail/chrono.hpp"
 #include "tinyrt/detail/config.hpp"
 
 namespace tinyrt {
 
-// The timer is the parked hook: one callback for both events (timer_node).
-class sleep_awaiter : private detail::basic_parked_awaiter<detail::timer_node> {
+// The timer is the parked hook (loop_core::sleep_hook). Its words:
+//   deadline  the duration (sleep_for) or the deadline, until the await;
+//             the deadline while queued; once it has left the queue,
+//             whether the sleep was cancelled (1) or ended (0), set by the
+//             loop (fire_timers, cancel_sleep) or by a cancelled park
+//   what      1 if the deadline is a duration, until the await; from the
+//             park on, the parked root's node | 1 (timer_entry)
+class sleep_awaiter : private detail::timer_entry {
 public:
-    explicit sleep_awaiter(std::int64_t ns, bool relative) noexcept
-        : basic_parked_awaiter(&on_event) {
-        this->deadline = ns;  // a duration (sleep_for) or a deadline, until the await
-        this->arg = relative ? 1 : 0;
+    explicit sleep_awaiter(std::int64_t ns, bool relative) noexcept {
+        this->deadline = ns;
+        this->what = relative ? 1 : 0;
     }
     // Destroyed while queued only when a cancelled chain is destroyed
     // (builds without exceptions): take the timer out of the queue.
     ~sleep_awaiter() {
         if (queued()) detail::loop_core::running()->cancel_timer(this);
     }
+    sleep_awaiter(const sleep_awaiter&) = delete;
+    sleep_awaiter& operator=(const sleep_awaiter&) = delete;
 
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) noexcept {
         detail::loop_core& loop = detail::loop_for("sleep_for");
         const std::int64_t at =
-            arg != 0 ? detail::deadline_after(detail::loop_core::now_ns(), deadline) : deadline;
-        if (!park(loop, h)) return detail::suspend_to_cancel;  // arg is now the node
+            what != 0 ? detail::deadline_after(detail::loop_core::now_ns(), deadline) : deadline;
+        if (!loop.park(h, detail::loop_core::sleep_hook(this))) {
+            deadline = 1;  // cancelled
+            return detail::suspend_to_cancel;
+        }
+        what = reinterpret_cast<std::uintptr_t>(loop.current_task()) | 1;
         loop.add_timer(this, at);
         return true;
     }
-    void await_resume() const { throw_if_cancelled(); }
-
-private:
-    // Expiry (the loop took the timer out) or cancellation of the task
-    // (the timer is still queued): see timer_node.
-    static void on_event(detail::cancel_hook* self) noexcept {
-        auto* me = &static_cast<sleep_awaiter&>(static_cast<detail::timer_node&>(*self));
-        if (!me->queued()) {
-            me->wake();
-            return;
-        }
-        detail::loop_core::running()->cancel_timer(me);
-        me->wake_cancelled();
+    void await_resume() const {
+        if (deadline != 0) TINYRT_THROW(cancelled_error{});
     }
 };
 

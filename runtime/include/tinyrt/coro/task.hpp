@@ -17,8 +17,9 @@
 // * Frames come from detail::frame_allocate (frame_allocator.hpp): no call
 //   to the global operator new in the steady state.
 // * A task handed to the loop (run, create_task, gather...) becomes a root:
-//   its promise gets a task_node (root_) and its final_suspend reports to the
-//   loop instead of a caller (task_node::finish).
+//   its promise is its task_node (promise_base derives from it, so nothing is
+//   allocated), and its final_suspend reports to the loop instead of a
+//   caller (task_node::finish).
 #pragma once
 
 #include <coroutine>
@@ -44,16 +45,26 @@ class task;
 
 namespace detail {
 
-// What every task promise shares: where to go when finished and, for a
-// root, its node. Kept small: it is in every frame.
-class promise_base {
+// What every task promise shares: where to go when finished, its error and
+// small result, and, for a root, the rest of its node. It is the node
+// (task_node.hpp), 32 bytes in every frame.
+class promise_base : public task_node {
 public:
     static void* operator new(std::size_t size) { return frame_allocate(size); }
     static void operator delete(void* frame, std::size_t size) noexcept {
+#if !TINYRT_EXCEPTIONS
+        if (frame == tls_kept_frame) [[unlikely]] {  // its node outlives it (task_node.hpp)
+            tls_kept_frame = nullptr;
+            tls_kept_bytes = size;
+            return;
+        }
+#endif
         frame_deallocate(frame, size);
     }
 
-    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always initial_suspend() noexcept {
+        return {};
+    }
 
     // The promise constructor's parameter: an aggregate of our own, so that
     // a coroutine whose one parameter is (or converts to) a source_location
@@ -77,26 +88,25 @@ public:
             promise_base& p = self.promise();
             // A nested task always has a caller (it only runs when awaited);
             // a root reports to the loop, which picks what runs next.
-            if (p.is_root()) return p.root_->finish();
-            return std::coroutine_handle<>::from_address(reinterpret_cast<void*>(p.link_));
+            if (p.is_root()) return p.finish();
+            return std::coroutine_handle<>::from_address(reinterpret_cast<void*>(p.link));
         }
         void await_resume() const noexcept {}
     };
-    final_awaiter final_suspend() noexcept { return {}; }
+    final_awaiter final_suspend() noexcept {
+        return {};
+    }
 
     void unhandled_exception() noexcept {
 #if TINYRT_EXCEPTIONS
-        if (!is_root()) {
-            error_ = std::current_exception();
-            return;
-        }
-        // A root's error goes to its node (task_node.hpp), which outlives
-        // the frame and is what gather, handles and run() read it from.
-        root_->set_error(std::current_exception());
+        // Nested or root, the error goes to the node's result word, which
+        // is what gather, handles, run() and the awaiting caller read.
+        set_error(std::current_exception());
+        if (!is_root()) return;
         try {
             throw;
         } catch (const cancelled_error&) {
-            root_->flags |= task_cancelled;
+            flags |= task_cancelled;
         } catch (...) {
         }
 #else
@@ -105,76 +115,43 @@ public:
     }
 
     void set_continuation(std::coroutine_handle<> c) noexcept {
-        link_ = reinterpret_cast<std::uintptr_t>(c.address());
+        link = reinterpret_cast<std::uintptr_t>(c.address());
     }
     // Whether a caller has awaited this task already (it may be running,
     // suspended inside, or finished): a task runs once. Only for a task
     // that is not a root (a root's task object gave the frame away).
     bool awaited() const noexcept {
-        return link_ != 0;
-    }
-    // This promise's own frame, so that a root node can hold just the
-    // promise and still destroy the frame. Recorded when the task becomes a
-    // root (spawn_task), not for every nested task: one store less per await.
-    std::coroutine_handle<> frame() const noexcept {
-        return std::coroutine_handle<>::from_address(reinterpret_cast<void*>(link_ & ~root_bit));
-    }
-    // Makes it a root (spawn_task), before it ever ran: from here on the
-    // second word is its node (set_root), not an error.
-    void set_frame(std::coroutine_handle<> self) noexcept {
-#if TINYRT_EXCEPTIONS
-        error_.~exception_ptr();  // null: it never ran
-#endif
-        root_ = nullptr;
-        link_ = reinterpret_cast<std::uintptr_t>(self.address()) | root_bit;
-    }
-    void set_root(task_node* node) noexcept {
-        root_ = node;
-    }
-    task_node* root() const noexcept {
-        return is_root() ? root_ : nullptr;
-    }
-
-    // Rethrows a nested task's exception, if it has one (a root's is in its
-    // node: task_node::rethrow_if_failed).
-    void rethrow_if_failed() const {
-#if TINYRT_EXCEPTIONS
-        if (!is_root() && error_ != nullptr) std::rethrow_exception(error_);
-#endif
+        return link != 0;
     }
 
 protected:
     promise_base() noexcept {}
     ~promise_base() {
 #if TINYRT_EXCEPTIONS
-        if (!is_root()) error_.~exception_ptr();
+        if (has(task_failed)) error.~exception_ptr();
 #endif
     }
     promise_base(const promise_base&) = delete;
     promise_base& operator=(const promise_base&) = delete;
+};
 
-private:
-    bool is_root() const noexcept {
-        return (link_ & root_bit) != 0;
-    }
+// A result of at most 8 bytes lives in the node's result word (task_node.hpp);
+// a larger one in the promise after it.
+template <typename T>
+inline constexpr bool result_in_node = sizeof(T) <= 8 && alignof(T) <= 8;
 
-    // Two words in every frame (16 bytes):
-    //   link_  a nested task's continuation (its caller's frame), which
-    //          resumes it; a root is never awaited, so the word holds its
-    //          own frame instead, tagged with root_bit (frame addresses are
-    //          at least 8-aligned, so the low bit is free).
-    //   root_ / error_  a root's node; a nested task's error. A root's error
-    //          lives in its node, which needs no second place for it.
-    static constexpr std::uintptr_t root_bit = 1;
-    std::uintptr_t link_ = 0;
+template <typename T, bool InNode = result_in_node<T>>
+struct result_slot {
+    void* place(task_node&) noexcept { return static_cast<void*>(std::addressof(value)); }
     union {
-#if TINYRT_EXCEPTIONS
-        std::exception_ptr error_{};
-        task_node* root_;
-#else
-        task_node* root_ = nullptr;
-#endif
+        T value;
     };
+    result_slot() noexcept {}
+    ~result_slot() {}
+};
+template <typename T>
+struct result_slot<T, true> {
+    static void* place(task_node& n) noexcept { return static_cast<void*>(n.result); }
 };
 
 template <typename T>
@@ -184,32 +161,30 @@ public:
         note_creation(site.where);
     }
     ~promise() {
-        if (has_value_) value_.~T();
+        if (has(task_has_value)) value().~T();
     }
     task<T> get_return_object() noexcept;
 
     template <typename U>
     requires std::is_convertible_v<U&&, T>
     void return_value(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
-        ::new (static_cast<void*>(std::addressof(value_))) T(std::forward<U>(v));
-        has_value_ = true;
+        ::new (slot_.place(*this)) T(std::forward<U>(v));
+        flags |= task_has_value;
     }
 
     // The result, moved out: the value, or the task's exception rethrown.
     T take() {
         rethrow_if_failed();
-        if (!has_value_) fatal("task result taken twice, or the task was cancelled");
-        has_value_ = false;
-        T out = std::move(value_);
-        value_.~T();
+        if (!has(task_has_value)) fatal("task result taken twice, or the task was cancelled");
+        flags &= ~task_has_value;
+        T out = std::move(value());
+        value().~T();
         return out;
     }
 
 private:
-    union {
-        T value_;
-    };
-    bool has_value_ = false;
+    T& value() noexcept { return *std::launder(static_cast<T*>(slot_.place(*this))); }
+    [[no_unique_address]] result_slot<T> slot_;
 };
 
 template <>
@@ -254,6 +229,11 @@ public:
 
     // Gives up ownership of the frame (to a root node).
     handle_type release() noexcept { return std::exchange(frame_, {}); }
+    // The frame's node (its promise, task_node.hpp), or null if empty; the
+    // task keeps the frame (gather's table of children).
+    detail::task_node* node() const noexcept {
+        return frame_ ? static_cast<detail::task_node*>(&frame_.promise()) : nullptr;
+    }
 
     struct awaiter {
         handle_type callee;
@@ -285,6 +265,8 @@ private:
 namespace detail {
 template <typename T>
 task<T> promise<T>::get_return_object() noexcept {
+    // task_node::frame() finds the frame 16 bytes before the promise.
+    static_assert(alignof(promise<T>) <= 16, "a task's result type may be aligned to 16 at most");
     return task<T>{std::coroutine_handle<promise<T>>::from_promise(*this)};
 }
 inline task<void> promise<void>::get_return_object() noexcept {
@@ -297,7 +279,6 @@ task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listene
                       std::uint32_t tag = 0) {
     auto h = t.release();
     if (!h) fatal("an empty task (moved from?) given to the loop");
-    h.promise().set_frame(h);
     promise_base* p = &h.promise();
     task_node* node = loop.spawn(p, listener, tag);
     if (trace::current_buffer() != nullptr)
@@ -311,7 +292,7 @@ task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listene
 // cancellation destroyed it, without exceptions: then this is fatal).
 inline void rethrow_root_error(task_node* node) {
     node->flags |= task_observed;
-    if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});
+    if (node->has(task_frame_kept)) TINYRT_THROW(cancelled_error{});
     node->rethrow_if_failed();
 }
 
@@ -326,9 +307,9 @@ template <typename T>
     if (node->has(task_observed)) [[unlikely]]
         result_taken_twice();
     node->flags |= task_observed;
-    if (node->promise == nullptr) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
+    if (node->has(task_frame_kept)) TINYRT_THROW(cancelled_error{});  // destroyed by cancellation
     node->rethrow_if_failed();
-    return static_cast<promise<T>*>(node->promise)->take();
+    return static_cast<promise<T>*>(node)->take();
 }
 }  // namespace detail
 }  // namespace tinyrt

@@ -4,7 +4,7 @@
 //   catch (const tinyrt::timeout_error&) { ... }
 //
 // The task starts as a root when wait_for is awaited, and a timer is set
-// (the awaiter's timer_node, in the awaiting frame).
+// (the awaiter's timer_entry, in the awaiting frame).
 // Race between completion and timeout -- only one can win, and the first
 // one the loop processes does (both run on the loop thread):
 //   * completion first: on_done removes the timer from the queue (so it can
@@ -35,14 +35,14 @@ namespace tinyrt {
 namespace detail {
 
 template <typename T>
-class wait_for_awaiter : private forwarding_awaiter<wait_for_awaiter<T>>, private timer_node {
+class wait_for_awaiter : private forwarding_awaiter<wait_for_awaiter<T>>, private timer_entry {
     using base = forwarding_awaiter<wait_for_awaiter<T>>;
     friend base;
 
 public:
     wait_for_awaiter(task<T>&& t, std::int64_t timeout_ns) : base(&finished), task_(std::move(t)) {
         this->deadline = timeout_ns;  // the timeout, until the await sets the timer
-        timer_node::cancel = &on_fire;
+        this->what = reinterpret_cast<std::uintptr_t>(&timeout_action);
     }
     ~wait_for_awaiter() {
         if (queued()) loop_->cancel_timer(this);
@@ -72,8 +72,8 @@ private:
         me.loop_->cancel_timer(&me);  // completion won (no-op if the timer fired)
         return me.resume_waiter();
     }
-    static void on_fire(cancel_hook* self) noexcept {
-        auto& me = static_cast<wait_for_awaiter&>(static_cast<timer_node&>(*self));
+    static void on_fire(timer_node* self) noexcept {
+        auto& me = static_cast<wait_for_awaiter&>(static_cast<timer_entry&>(*self));
         me.timed_out_ = true;
         me.node_->cancel();  // the awaiter resumes when the task has finished
     }
@@ -82,6 +82,8 @@ private:
         loop_->cancel_timer(this);
         node_->cancel();
     }
+
+    static constexpr timer_action timeout_action{&on_fire};
 
     task<T> task_;
     loop_core* loop_ = nullptr;

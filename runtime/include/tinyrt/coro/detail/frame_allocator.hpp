@@ -1,4 +1,5 @@
-// Recycling allocator for coroutine frames and task control blocks.
+// Recycling allocator for coroutine frames (a root's task_node is inside its
+// frame, task_node.hpp).
 //
 // Every tinyrt::task frame comes from here (the promise's operator new), so
 // that in the steady state creating, awaiting and finishing a task makes no
@@ -12,8 +13,8 @@
 //     its class is a multiple of 16, and to 8 otherwise: an object's size is
 //     a multiple of its alignment, so a request of 8 (mod 16) bytes is for
 //     something aligned to 8 at most (tcmalloc's and jemalloc's rule). Frames
-//     and task nodes whose size is 8 (mod 16) then take no padding: a root's
-//     56-byte task_node takes 56 bytes, not 64;
+//     whose size is 8 (mod 16) then take no padding: a 56-byte frame takes
+//     56 bytes, not 64;
 //   * the free lists are thread-local: no atomics, no locks on the hot path;
 //   * an empty list first adopts the lists left behind by threads that have
 //     exited (one mutex, slow path only), then carves blocks from a 64 KiB

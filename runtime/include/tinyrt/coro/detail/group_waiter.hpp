@@ -32,6 +32,9 @@
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/task.hpp"
+#include "tinyrt/detail/config.hpp"
+#include "tinyrt/trace/current.hpp"
+#include "tinyrt/trace/hooks.hpp"
 
 namespace tinyrt::detail {
 
@@ -48,6 +51,7 @@ protected:
     // Returns what await_suspend returns. Cancelled before it could wait:
     // the children are cancelled and still awaited (without exceptions the
     // loop destroys this chain, and the subclass destructor detaches them).
+    // `nodes` null: the subclass set child_at_ instead.
     bool park(loop_core& loop, std::coroutine_handle<> h, task_node** nodes,
               std::size_t count) noexcept {
         nodes_ = nodes;
@@ -79,9 +83,39 @@ protected:
     }
 
     // Called for each child that finishes successfully, with the child's
-    // node (already cleared from the node array): takes its result and
-    // releases it. Set by subclasses that want early harvest.
+    // node (already cleared from the node array, if there is one): takes
+    // its result and releases it (and forgets it, if the subclass keeps
+    // its children itself). Set by subclasses that want early harvest.
     void (*harvest_)(group_waiter* self, task_node* child) noexcept = nullptr;
+    // A subclass that keeps no node array: child i's node, or null once it
+    // was forgotten.
+    task_node* (*child_at_)(group_waiter* self, std::size_t i) noexcept = nullptr;
+
+    // Starts `t` as child `i` (tag = i) without taking its frame from the
+    // task object: a subclass that keeps its tasks as its children table
+    // (gather of a vector: no second array) lets go of each task object
+    // before it releases the node (release_tasks).
+    template <typename T>
+    task_node* spawn_kept(loop_core& loop, task<T>& t, std::size_t i) {
+        task_node* node = t.node();
+        if (node == nullptr) fatal("an empty task (moved from?) given to the loop");
+        loop.spawn(static_cast<promise_base*>(node), this, static_cast<std::uint32_t>(i));
+        if (trace::current_buffer() != nullptr) [[unlikely]]  // as spawn_task
+            trace::hooks::coroutine_root(reinterpret_cast<std::uintptr_t>(node),
+                                         reinterpret_cast<std::uintptr_t>(node));
+        return node;
+    }
+    // For the subclass destructor, after spawn_kept: every child still held
+    // is released (its frame freed now, or when it finishes).
+    template <typename T>
+    static void release_tasks(std::vector<task<T>>& tasks) noexcept {
+        for (task<T>& t : tasks) {
+            if (task_node* n = t.node()) {
+                (void)t.release();
+                n->release();
+            }
+        }
+    }
 
     // Step 4's outcome, for the subclass's await_resume (first thing): the
     // awaiting task was cancelled, so it sees cancelled_error whatever the
@@ -111,7 +145,7 @@ private:
         // one pass over the children instead of two). The child is inside
         // its final_suspend, which touches nothing after this call returns.
         if (!failed && me->harvest_ != nullptr) {
-            me->nodes_[child->tag] = nullptr;
+            if (me->nodes_ != nullptr) me->nodes_[child->tag] = nullptr;
             me->harvest_(me, child);
         }
         if (me->first_wins_ && me->first_done_ == none) {
@@ -127,7 +161,8 @@ private:
 
     void cancel_others(task_node* except) noexcept {
         for (std::size_t i = 0; i < count_; ++i) {
-            if (nodes_[i] != nullptr && nodes_[i] != except) nodes_[i]->cancel();
+            task_node* n = nodes_ != nullptr ? nodes_[i] : child_at_(this, i);
+            if (n != nullptr && n != except) n->cancel();
         }
     }
     task_node** nodes_ = nullptr;

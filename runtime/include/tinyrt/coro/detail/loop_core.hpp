@@ -109,8 +109,12 @@ public:
     // `main_loc` names `main` in the timeline (set_trace).
     void run_until_done(task_node* main, tinyrt::source_location main_loc = {});
 
-    // Allocates a root node for the frame of `promise` (a fresh, never
-    // started task) and makes it ready. The caller owns the node until it
+    // Makes the frame of `promise` (a fresh, never started task) a root:
+    // its node is the promise itself (task_node.hpp), ready now. A root
+    // with no listener (create_task, run) is listed, so that run_until_done
+    // can cancel it at the end; one with a listener is owned by an awaiter
+    // that never resumes before it finishes (gather, when_any, wait_for),
+    // and is reached through that awaiter. The caller owns the node until it
     // calls task_node::release().
     task_node* spawn(promise_base* promise, completion_listener* listener, std::uint32_t tag = 0);
     void schedule(task_node* node) noexcept;
@@ -133,22 +137,35 @@ public:
     // as delivered and the root becomes ready.
     void deliver_cancel(task_node* node) noexcept;
 
-    void add_timer(timer_node* t, std::int64_t deadline_ns);
-    void cancel_timer(timer_node* t) noexcept;
+    void add_timer(timer_entry* t, std::int64_t deadline_ns);
+    void cancel_timer(timer_entry* t) noexcept;
+
+    // sleep_for parks its root at its own timer: the hook is the entry's
+    // address tagged with 1 (timer_entry), which task_node::cancel tells
+    // from a real hook and hands to cancel_sleep.
+    static cancel_hook* sleep_hook(timer_entry* t) noexcept {
+        return reinterpret_cast<cancel_hook*>(reinterpret_cast<std::uintptr_t>(t) | 1);
+    }
+    static bool is_sleep_hook(const cancel_hook* h) noexcept {
+        return (reinterpret_cast<std::uintptr_t>(h) & 1) != 0;
+    }
+    // The sleeping root is cancelled: its timer leaves the queue, the
+    // entry's spent deadline says "cancelled" (sleep.hpp), the root is ready.
+    void cancel_sleep(cancel_hook* tagged) noexcept;
 
     void add_io_waiter(io_waiter* w);
     void remove_io_waiter(io_waiter* w) noexcept;
     void forget_fd(int fd) noexcept;
 
-    // Takes a finished root off the list of unfinished ones.
-    void unlink_live(task_node* node) noexcept {
-        if (node->live_prev != nullptr) {
-            node->live_prev->live_next = node->live_next;
-        } else if (live_head_ == node) {
-            live_head_ = node->live_next;
-        }
-        if (node->live_next != nullptr) node->live_next->live_prev = node->live_prev;
-        node->live_prev = node->live_next = nullptr;
+    // A root finished: one root fewer, and off the list if it was listed.
+    void root_finished(task_node* node) noexcept {
+        --roots_;
+        if (!node->has(task_listed)) return;
+        node->flags &= ~task_listed;
+        task_node* last = listed_.back();
+        listed_[node->tag] = last;
+        last->tag = node->tag;
+        listed_.pop_back();
     }
 
     // Work outside the loop (to_thread) that will post back: counted so that
@@ -196,13 +213,14 @@ private:
     void rearm(int fd) noexcept;
     void destroy_cancelled(task_node* node) noexcept;
     void push_and_wake(posted_work* work) noexcept;
-    void cancel_all_live() noexcept;
+    void cancel_listed() noexcept;
     void mirror_probe() noexcept;  // copies the counts into probe_
 
     task_node* ready_head_ = nullptr;
     task_node* ready_tail_ = nullptr;
     task_node* current_ = nullptr;
-    task_node* live_head_ = nullptr;
+    std::size_t roots_ = 0;           // unfinished roots, listed or owned
+    std::vector<task_node*> listed_;  // unfinished roots without a listener (spawn)
     timer_queue timers_;
     std::vector<fd_slot> fds_;
     std::size_t io_waiting_ = 0;

@@ -48,25 +48,17 @@
 
 namespace tinyrt::detail {
 
-// A timer, embedded in its owner. It is a cancel_hook: `cancel`, the one
-// callback (see the hand-made interfaces in task_node.hpp), is what the loop
-// calls once the deadline has passed, after taking the node out of the
-// queue. An owner that also parks its task on this node (sleep_for) gets
-// both events through that one pointer, and tells them apart by queued(): a
-// cancellation finds the timer still queued, an expiry does not. One
-// pointer instead of two keeps a sleeping frame 8 bytes smaller.
-struct timer_node : cancel_hook {
-    timer_node() noexcept { cancel = nullptr; }
+// A timer's place in the queue, embedded in its owner (a timer_entry).
+struct timer_node {
+    timer_node() noexcept = default;
     timer_node(const timer_node&) = delete;
     timer_node& operator=(const timer_node&) = delete;
 
-    // Called by the loop when the deadline has passed.
-    void fire() noexcept { cancel(this); }
     bool queued() const noexcept { return next != nullptr; }
 
     // While queued, the deadline in loop nanoseconds; before and after, the
     // owner may keep a value of its own here (sleep_for: its duration
-    // before, whether it was cancelled after: parked_awaiter.hpp).
+    // before, whether it was cancelled after: sleep.hpp).
     std::int64_t deadline = 0;
     // The queue's links, a packed state told by `next`:
     //   nullptr                    not queued
@@ -78,6 +70,25 @@ struct timer_node : cancel_hook {
         timer_node* prev = nullptr;
         std::uint32_t slot;
     };
+};
+
+// What the loop calls when a timer other than a sleep's is due, after taking
+// it out of the queue. A static object of the owner's (8-aligned, so its
+// address is even: see timer_entry).
+struct timer_action {
+    void (*fire)(timer_node* self) noexcept;
+};
+
+// A timer the loop's queue holds: its place and what its expiry does, one
+// word told by its low bit (see the hand-made interfaces in task_node.hpp):
+//   odd   a sleep_for's timer: the sleeping root's node | 1; the expiry
+//         wakes that root, and the root's cancel hook is this entry's
+//         address | 1 (task_node::cancel), so that a sleeping frame holds
+//         no function pointer at all
+//   even  a timer_action's address (wait_for's timeout)
+// Before the timer is set, the owner may keep a value of its own there.
+struct timer_entry : timer_node {
+    std::uintptr_t what = 0;
 };
 
 class timer_queue {
