@@ -118,14 +118,9 @@ void* frame_allocate_slow(std::size_t size) {
     if (list == nullptr) {
         // Carve up to 32 blocks at once, so a chunk is shared between size
         // classes without one class taking all of it.
+        // Chunks start 16-aligned and every class is a multiple of 16, so
+        // every block is 16-aligned.
         const std::size_t block = (cls + 1) * frame_granule;
-        // Chunks start 16-aligned; a class that is a multiple of 16 keeps
-        // its blocks 16-aligned by skipping the 8 bytes an odd class may
-        // have left (see the header's alignment rule).
-        if (block % 16 == 0 && carver.left % 16 != 0) {
-            carver.next += 8;
-            carver.left -= 8;
-        }
         for (int i = 0; i < 32; ++i) {
             if (carver.left < block) {
                 if (list != nullptr) break;

@@ -8,13 +8,13 @@
 //
 // Design (a segregated-fit free-list allocator, as in Bonwick's slab
 // allocator and the per-thread caches of tcmalloc/mimalloc):
-//   * size classes every 8 bytes up to max_small (1 KiB); bigger frames go to
-//     the global operator new unchanged. A block is aligned to 16 bytes when
-//     its class is a multiple of 16, and to 8 otherwise: an object's size is
-//     a multiple of its alignment, so a request of 8 (mod 16) bytes is for
-//     something aligned to 8 at most (tcmalloc's and jemalloc's rule). Frames
-//     whose size is 8 (mod 16) then take no padding: a 56-byte frame takes
-//     56 bytes, not 64;
+//   * size classes every 16 bytes up to max_small (1 KiB); bigger frames go
+//     to the global operator new unchanged. Every block is aligned to 16
+//     bytes, what the global operator new gives (__STDCPP_DEFAULT_NEW_ALIGNMENT__)
+//     and what the compilers' coroutine lowering assumes of a promise's
+//     operator new for a frame holding 16-aligned data. A frame's size need
+//     not be a multiple of its alignment (clang asks 72 bytes for such a
+//     frame), so the size cannot tell which alignment a frame needs;
 //   * the free lists are thread-local: no atomics, no locks on the hot path;
 //   * an empty list first adopts the lists left behind by threads that have
 //     exited (one mutex, slow path only), then carves blocks from a 64 KiB
@@ -34,7 +34,7 @@
 
 namespace tinyrt::detail {
 
-inline constexpr std::size_t frame_granule = 8;
+inline constexpr std::size_t frame_granule = 16;
 inline constexpr std::size_t frame_max_small = 1024;
 inline constexpr std::size_t frame_class_count = frame_max_small / frame_granule;
 
@@ -59,11 +59,9 @@ inline std::size_t frame_class_of(std::size_t size) noexcept {
 void* frame_allocate_slow(std::size_t size);
 void frame_deallocate_large(void* block) noexcept;
 
-// Returns a block of at least `size` bytes, aligned to 16 bytes if `size`
-// rounded up to 8 is a multiple of 16 and to 8 otherwise (see the top of
-// this file: what any object of that size needs; a coroutine frame's size
-// is its frame type's, a multiple of its alignment). Never null: on
-// exhaustion it reports through the usual std::bad_alloc / detail::fatal.
+// Returns a block of at least `size` bytes, aligned to 16 bytes. Never
+// null: on exhaustion it reports through the usual std::bad_alloc /
+// detail::fatal.
 inline void* frame_allocate(std::size_t size) {
     if (size <= frame_max_small) {
         frame_free_block*& head = frame_lists.heads[frame_class_of(size)];
