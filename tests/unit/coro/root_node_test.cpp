@@ -29,7 +29,7 @@ task<T> give(T v) {
 template <typename T>
 void frame_found_from_node(T v) {
     auto t = give<T>(std::move(v));
-    tinyrt::detail::task_node* n = t.node();
+    tinyrt::detail::task_node* n = tinyrt::detail::task_access::node(t);
     REQUIRE(n != nullptr);
     auto h = t.release();
     CHECK(n->frame().address() == h.address());

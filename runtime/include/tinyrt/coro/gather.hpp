@@ -116,7 +116,8 @@ public:
         throw_if_cancelled();
         if (first_failed() != none) {
             // A failed child is never harvested: still in the table.
-            if (task_node* failed = tasks_[first_failed()].node()) rethrow_root_error(failed);
+            if (task_node* failed = task_access::node(tasks_[first_failed()]))
+                rethrow_root_error(failed);
         }
         if constexpr (std::is_void_v<T>) {
             return;
@@ -139,7 +140,7 @@ private:
         child->release();
     }
     static task_node* child_at(group_waiter* self, std::size_t i) noexcept {
-        return static_cast<gather_vector_awaiter*>(self)->tasks_[i].node();
+        return task_access::node(static_cast<gather_vector_awaiter*>(self)->tasks_[i]);
     }
 
     std::vector<task<T>> tasks_;

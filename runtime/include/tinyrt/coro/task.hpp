@@ -198,6 +198,15 @@ public:
     void take() { rethrow_if_failed(); }
 };
 
+// The library's own way to a task's node (gather, group_waiter), kept out of
+// task's public interface.
+struct task_access {
+    template <typename T>
+    static task_node* node(const task<T>& t) noexcept {
+        return t.node();
+    }
+};
+
 }  // namespace detail
 
 template <typename T>
@@ -229,11 +238,6 @@ public:
 
     // Gives up ownership of the frame (to a root node).
     handle_type release() noexcept { return std::exchange(frame_, {}); }
-    // The frame's node (its promise, task_node.hpp), or null if empty; the
-    // task keeps the frame (gather's table of children).
-    detail::task_node* node() const noexcept {
-        return frame_ ? static_cast<detail::task_node*>(&frame_.promise()) : nullptr;
-    }
 
     struct awaiter {
         handle_type callee;
@@ -253,6 +257,12 @@ public:
     awaiter operator co_await() & noexcept { return awaiter{checked()}; }
 
 private:
+    friend struct detail::task_access;
+    // The frame's node (its promise, task_node.hpp), or null if empty; the
+    // task keeps the frame (gather's table of children).
+    detail::task_node* node() const noexcept {
+        return frame_ ? static_cast<detail::task_node*>(&frame_.promise()) : nullptr;
+    }
     handle_type checked() const noexcept {
         if (!frame_) detail::fatal("co_await on an empty task (moved from?)");
         if (frame_.promise().awaited())

@@ -97,7 +97,7 @@ protected:
     // before it releases the node (release_tasks).
     template <typename T>
     task_node* spawn_kept(loop_core& loop, task<T>& t, std::size_t i) {
-        task_node* node = t.node();
+        task_node* node = task_access::node(t);
         if (node == nullptr) fatal("an empty task (moved from?) given to the loop");
         loop.spawn(static_cast<promise_base*>(node), this, static_cast<std::uint32_t>(i));
         if (trace::current_buffer() != nullptr) [[unlikely]]  // as spawn_task
@@ -110,7 +110,7 @@ protected:
     template <typename T>
     static void release_tasks(std::vector<task<T>>& tasks) noexcept {
         for (task<T>& t : tasks) {
-            if (task_node* n = t.node()) {
+            if (task_node* n = task_access::node(t)) {
                 (void)t.release();
                 n->release();
             }
