@@ -283,19 +283,25 @@ inline task<void> promise<void>::get_return_object() noexcept {
     return task<void>{std::coroutine_handle<promise<void>>::from_promise(*this)};
 }
 
-// Turns a task into a root on `loop`: the node owns the frame from now on.
-template <typename T>
-task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listener,
-                      std::uint32_t tag = 0) {
-    auto h = t.release();
-    if (!h) fatal("an empty task (moved from?) given to the loop");
-    promise_base* p = &h.promise();
+// Makes the frame of promise `p` a root on `loop` and names it on the
+// timeline; who owns the frame is the caller's business.
+inline task_node* start_root(loop_core& loop, promise_base* p, completion_listener* listener,
+                             std::uint32_t tag) {
     task_node* node = loop.spawn(p, listener, tag);
     if (trace::current_buffer() != nullptr)
         [[unlikely]]  // names the root (promise_base::note_creation)
         trace::hooks::coroutine_root(reinterpret_cast<std::uintptr_t>(node),
                                      reinterpret_cast<std::uintptr_t>(p));
     return node;
+}
+
+// Turns a task into a root on `loop`: the node owns the frame from now on.
+template <typename T>
+task_node* spawn_task(loop_core& loop, task<T>&& t, completion_listener* listener,
+                      std::uint32_t tag = 0) {
+    auto h = t.release();
+    if (!h) fatal("an empty task (moved from?) given to the loop");
+    return start_root(loop, &h.promise(), listener, tag);
 }
 
 // Rethrows the error a finished root ended with (cancelled_error if the

@@ -32,9 +32,6 @@
 #include "tinyrt/coro/detail/task_node.hpp"
 #include "tinyrt/coro/errors.hpp"
 #include "tinyrt/coro/task.hpp"
-#include "tinyrt/detail/config.hpp"
-#include "tinyrt/trace/current.hpp"
-#include "tinyrt/trace/hooks.hpp"
 
 namespace tinyrt::detail {
 
@@ -99,11 +96,8 @@ protected:
     task_node* spawn_kept(loop_core& loop, task<T>& t, std::size_t i) {
         task_node* node = task_access::node(t);
         if (node == nullptr) fatal("an empty task (moved from?) given to the loop");
-        loop.spawn(static_cast<promise_base*>(node), this, static_cast<std::uint32_t>(i));
-        if (trace::current_buffer() != nullptr) [[unlikely]]  // as spawn_task
-            trace::hooks::coroutine_root(reinterpret_cast<std::uintptr_t>(node),
-                                         reinterpret_cast<std::uintptr_t>(node));
-        return node;
+        return start_root(loop, static_cast<promise_base*>(node), this,
+                          static_cast<std::uint32_t>(i));
     }
     // For the subclass destructor, after spawn_kept: every child still held
     // is released (its frame freed now, or when it finishes).
