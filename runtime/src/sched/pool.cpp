@@ -108,7 +108,7 @@ void sched_core::trace_spawn(detail::task_block* b, tinyrt::task_name name, bool
                                to_thread ? trace::task_kind::to_thread : trace::task_kind::spawn);
 }
 
-void sched_core::trace_child_spawn(detail::task_block* b, tinyrt::task_name name) {
+void sched_core::trace_child_spawn(detail::task_header* b, tinyrt::task_name name) {
     trace_->pool_sites().spawn(*trace_, b, name.text(), name.line(), trace::task_kind::fork_join);
 }
 

@@ -156,8 +156,8 @@ public:
     // when `to_thread`), named by `name`, on the calling thread's track.
     // Only when tracer() is set; out of line, in pool.cpp.
     void trace_spawn(detail::task_block* b, tinyrt::task_name name, bool to_thread);
-    // The same for a task_group child.
-    void trace_child_spawn(detail::task_block* b, tinyrt::task_name name);
+    // The same for a task_group child (a block, or the group's inline child).
+    void trace_child_spawn(detail::task_header* b, tinyrt::task_name name);
 
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
@@ -273,10 +273,15 @@ public:
         if (w.queue.publish_all()) made_public();
     }
 
+    // Whether run_task records its runs on the calling thread (it is traced):
+    // a job run without run_task (task_group's inline child) must then go
+    // through it.
+    static bool tracing_here() noexcept { return trace::current_buffer() != nullptr; }
+
     void run_task(detail::worker& w, detail::task_header* b) noexcept {
         w.counters.tasks_run.add();
         // One predictable branch while this thread is not traced (pool.cpp).
-        if (trace::current_buffer() != nullptr) [[unlikely]]
+        if (tracing_here()) [[unlikely]]
             return run_task_traced(b);
         b->run(b);
     }

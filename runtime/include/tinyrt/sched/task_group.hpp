@@ -47,6 +47,7 @@
 
 #include "tinyrt/detail/config.hpp"
 #include "tinyrt/sched/detail/group_state.hpp"
+#include "tinyrt/sched/detail/inline_child.hpp"
 #include "tinyrt/sched/detail/job_layout.hpp"
 #include "tinyrt/sched/detail/outside_children.hpp"
 #include "tinyrt/sched/pool.hpp"
@@ -91,21 +92,29 @@ public:
                 return;
             }
         }
+        if (by_owner) {
+            if constexpr (detail::inline_child::fits<std::decay_t<F>>) {
+                if (inline_.free()) [[likely]] {
+                    inline_.construct<std::decay_t<F>>(std::forward<F>(f), &state_);
+                    if (pool_.tracer() != nullptr) [[unlikely]]
+                        pool_.trace_child_spawn(&inline_, name);
+                    push_own(*w, &inline_);
+                    return;
+                }
+            }
+        }
         auto [b, header] =
             detail::make_job_in<detail::child_job>(w->cache, std::forward<F>(f), &state_, by_owner);
         (void)header;
         if (pool_.tracer() != nullptr) [[unlikely]]
             pool_.trace_child_spawn(b, name);
         if (by_owner) {
-            state_.owner_spawned();
-            std::int64_t bottom = w->queue.logical_bottom();
-            if (bottom < mark_)
-                mark_ = bottom;  // keeps "all entries >= mark_ are newer than the group"
+            push_own(*w, b);
         } else {
             // A worker of this pool, not the owner: the spawner is a pending child.
             state_.other_spawned();
+            pool_.push_local(*w, b);
         }
-        pool_.push_local(*w, b);
     }
 
     // Returns when every child has finished; rethrows the first exception a
@@ -114,6 +123,7 @@ public:
         const bool done =
             state_.owner() != nullptr ? run_own_children() : detail::group_state::finished(&state_);
         if (!done) wait_for_children();
+        inline_.release();  // every child has finished
 #if TINYRT_EXCEPTIONS
         state_.rethrow_failure();
 #endif
@@ -124,7 +134,18 @@ private:
     task_group(pool& p, detail::worker* w) noexcept
         : pool_(detail::core_of(p)),
           state_(w != nullptr && w->owner == &pool_ ? w : nullptr),
-          mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
+          mark_(w == nullptr || state_.owner() != nullptr ? INT64_MAX : w->queue.logical_bottom()) {
+    }
+
+    // The owner thread queues one of its children: counted in the plain
+    // counter, and mark_ kept the lowest index it pushed at.
+    void push_own(detail::worker& w, detail::task_header* h) {
+        state_.owner_spawned();
+        const std::int64_t bottom = w.queue.logical_bottom();
+        if (bottom < mark_)
+            mark_ = bottom;  // keeps "all entries >= mark_ are newer than the group"
+        pool_.push_local(w, h);
+    }
 
     template <typename F>
     void spawn_from_outside(F&& f, tinyrt::task_name name) {
@@ -146,7 +167,11 @@ private:
             if (done || w.queue.logical_bottom() <= mark_) return done;
             bool moved = false;
             detail::task_header* b = pool_.pop_for_waiter(w, moved);
-            if (b != nullptr) {
+            if (b == &inline_ && !pool_.tracing_here()) [[likely]] {
+                w.counters.tasks_run.add();
+                inline_.run_by_owner();
+                state_.owner_child_done();
+            } else if (b != nullptr) {
                 pool_.run_task(w, b);
             } else if (!moved) {
                 return detail::group_state::finished(&state_);
@@ -172,10 +197,16 @@ private:
     detail::sched_core& pool_;
     detail::group_state state_;
     // The bound of what wait() pops from the creating thread's deque, whatever
-    // its pool (INT64_MAX on a thread that is no pool's worker, which never
-    // pops): every entry at or above it was pushed after the group started.
+    // its pool: every entry at or above it was pushed after the group started.
+    // On a worker of the group's pool, the lowest index the owner pushed a
+    // child at (INT64_MAX until its first spawn: nothing of the group's is in
+    // its deque yet); on a worker of another pool, the bottom when the group
+    // was created; INT64_MAX on a thread that is no pool's worker, which
+    // never pops.
     std::int64_t mark_;
     detail::outside_list outside_;
+    // The owner's first child, when its closure fits (detail/inline_child.hpp).
+    detail::inline_child inline_;
 };
 
 }  // namespace tinyrt

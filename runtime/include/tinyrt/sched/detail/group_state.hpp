@@ -47,6 +47,10 @@ public:
     // The owner thread spawned a child.
     void owner_spawned() noexcept { ++owner_pending_; }
 
+    // The owner thread itself ran a child it spawned (the typed path of
+    // inline_child.hpp; a block child calls child_done).
+    void owner_child_done() noexcept { --owner_pending_; }
+
     // Any other spawn. The spawner is the owner thread or a pending child,
     // so the waiter cannot see the count reach zero before this add.
     void other_spawned() noexcept {
