@@ -159,12 +159,14 @@ private:
     // Fast path, inline: the owner pops its own children (LIFO, above mark_)
     // and runs them until none is left in its queue. Owner thread only.
     // Returns finished() as last read, so that wait() does not read the
-    // counters once more.
+    // counters once more. It reads them only after a run, not before the
+    // first pop: what it pops above mark_ was pushed after the group started
+    // (its children, or the newer work rule 1 lets a waiter run), so popping
+    // it is right even when every child has already finished.
     bool run_own_children() noexcept {
         detail::worker& w = *state_.owner();
         for (;;) {
-            const bool done = detail::group_state::finished(&state_);
-            if (done || w.queue.logical_bottom() <= mark_) return done;
+            if (w.queue.logical_bottom() <= mark_) return detail::group_state::finished(&state_);
             bool moved = false;
             detail::task_header* b = pool_.pop_for_waiter(w, moved);
             if (b == &inline_ && !pool_.tracing_here()) [[likely]] {
@@ -176,6 +178,7 @@ private:
             } else if (!moved) {
                 return detail::group_state::finished(&state_);
             }
+            if (detail::group_state::finished(&state_)) return true;
         }
     }
 
