@@ -79,6 +79,39 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
     std::free(p);
 }
 
+namespace {
+// Four children per group: the first in the group's inline slot, the other
+// three in blocks from the worker's cache.
+long wide_tree(tinyrt::pool& p, int depth) {
+    if (depth == 0) return 1;
+    long leaves[4] = {0, 0, 0, 0};
+    tinyrt::task_group g{p};
+    for (long& l : leaves) g.spawn([&p, &l, depth] { l = wide_tree(p, depth - 1); });
+    g.wait();
+    return leaves[0] + leaves[1] + leaves[2] + leaves[3];
+}
+}  // namespace
+
+TEST_CASE("task_group spawns in blocks and in the inline slot allocate nothing after a warm-up") {
+    for (unsigned workers : {1U, 2U}) {
+        CAPTURE(workers);
+        tinyrt::pool pool{{.workers = workers}};
+        // 4 + 16 + ... + 4^8 = 87,380 spawns, 65,535 of them in blocks.
+        long measured = pool.spawn([&] {
+                                wide_tree(pool, 8);  // warm-up: fills the block caches
+                                wide_tree(pool, 8);
+                                allocations.store(0);
+                                counting.store(true);
+                                long leaves = wide_tree(pool, 8);
+                                counting.store(false);
+                                return leaves;
+                            })
+                            .join();
+        CHECK(measured == (1L << 16));
+        CHECK(allocations.load() == 0);
+    }
+}
+
 TEST_CASE("100,000 task_group spawns after a warm-up allocate nothing") {
     for (unsigned workers : {1U, 2U}) {
         CAPTURE(workers);
