@@ -4,7 +4,10 @@
 // Why fixed-size blocks: fib(35) spawns ~30 million tasks. A heap allocation
 // per spawn would cost more than the task itself, so every spawn takes a
 // 128-byte block from the spawning worker's cache and the finishing worker
-// gives it back to its own cache (small-buffer closures, recycled blocks). A
+// gives it back to its own cache (small-buffer closures, recycled blocks);
+// the two fork-join jobs that live in the spawning frame instead, join's
+// second closure (stack_job.hpp) and a task_group's inline child
+// (inline_child.hpp), take none. A
 // closure that does not fit the block's buffer is boxed on the heap; that is
 // the only per-spawn allocation, and the common lambdas never need it.
 //
@@ -44,11 +47,12 @@ inline constexpr std::size_t task_block_size = 128;
 enum class task_kind : std::uintptr_t { fork_join, spawned, outside_ticket };
 
 // What every queued job starts with, and all that the queues and the worker
-// loop read: how to run it and its kind. Two kinds of object derive from it:
-// task_block (a 128-byte block from a cache, the closure inside it) and
+// loop read: how to run it and its kind. Three kinds of object derive from
+// it: task_block (a 128-byte block from a cache, the closure inside it),
 // stack_job (tinyrt::join's second closure, in the joining frame:
-// stack_job.hpp). The queues hold task_header pointers; a job's own `run`
-// knows which of the two it is and converts back with static_cast.
+// stack_job.hpp) and inline_child (a task_group's first child, in the group:
+// inline_child.hpp). The queues hold task_header pointers; a job's own `run`
+// knows which of the three it is and converts back with static_cast.
 struct task_header {
     task_fn run = nullptr;
     union {
