@@ -479,3 +479,27 @@ TEST_CASE("fork-join and joins across two pools in both directions, many rounds"
         }
     });
 }
+
+TEST_CASE("hang: the owner's own spawns during its wait, in a group it had not spawned into") {
+    // The group's first child comes from outside the pool; its waiter (the
+    // only worker) runs it from the group's list, and that child spawns into
+    // the group from the owner's thread, onto the owner's own deque. The
+    // wait must pop it: it was pushed after the group started (rule 1).
+    within_limit("owner spawns during its own wait", [] {
+        tinyrt::pool pool{{.workers = 1}};
+        std::atomic<int> ran{0};
+        pool.spawn([&] {
+                tinyrt::task_group g{pool};
+                std::thread t([&] {
+                    g.spawn([&] {
+                        ran.fetch_add(1);
+                        g.spawn([&] { ran.fetch_add(1); });
+                    });
+                });
+                t.join();
+                g.wait();
+            })
+            .join();
+        CHECK(ran.load() == 2);
+    });
+}

@@ -1,9 +1,10 @@
 // A task_group's inline child (sched/detail/inline_child.hpp): the owner's
 // first child lives in the group itself. It runs exactly once whether the
-// owner pops it back or a thief steals it, its exception reaches wait(),
-// the slot is busy until the child has finished and free again after
-// wait(), and closures that do not fit, or whose move throws, take the
-// block path or leave the slot free.
+// owner pops it back or a thief steals it, its exception reaches wait(), a
+// spawn while it runs elsewhere does not overwrite it, it may spawn into its
+// own group (run by the owner or by a thief), the destructor runs it when
+// wait() is skipped, and closures that do not fit, are 16-aligned, or whose
+// copy throws still behave as children should.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -13,9 +14,12 @@
 #include <string>
 #include <thread>
 
+#include "support/within_limit.hpp"
 #include "tinyrt/sched.hpp"
 
 namespace {
+
+using test_support::within_limit;
 
 // Keeps the owner pushing and popping (tiny nested groups, which serve
 // steal requests) until `started` is set by a child running elsewhere.
@@ -50,7 +54,7 @@ TEST_CASE("the owner's first child runs once and its exception reaches wait()") 
             } catch (const std::runtime_error& e) {
                 CHECK(std::string(e.what()) == "inline");
             }
-            // The slot is free again after a wait that threw.
+            // The group works on after a wait that threw.
             g.spawn([&] { ++runs; });
             g.wait();
             CHECK(runs == 2);
@@ -61,68 +65,73 @@ TEST_CASE("the owner's first child runs once and its exception reaches wait()") 
 }
 
 TEST_CASE("a stolen first child runs on the thief, once, and its exception reaches wait()") {
-    tinyrt::pool pool{{.workers = 2}};
-    for (int round = 0; round < 20; ++round) {
-        const bool throws = round % 2 == 1;
-        std::atomic<bool> started{false};
-        std::atomic<int> runs{0};
-        std::thread::id child_thread;
-        bool caught = false;
-        const std::thread::id owner_thread = pool.spawn([&] {
-                                                     tinyrt::task_group g{pool};
-                                                     g.spawn([&] {
-                                                         child_thread = std::this_thread::get_id();
-                                                         runs.fetch_add(1);
-                                                         started.store(true);
-                                                         if (throws) throw std::runtime_error("stolen");
-                                                     });
-                                                     serve_until(pool, started);
-                                                     try {
-                                                         g.wait();
-                                                     } catch (const std::runtime_error& e) {
-                                                         caught = std::string(e.what()) == "stolen";
-                                                     }
-                                                     return std::this_thread::get_id();
-                                                 })
-                                                 .join();
-        CHECK(runs.load() == 1);
-        CHECK(child_thread != owner_thread);
-        CHECK(caught == throws);
-    }
-    CHECK(pool.stats().total().tasks_stolen >= 20);
+    within_limit("stolen inline child", [] {
+        tinyrt::pool pool{{.workers = 2}};
+        for (int round = 0; round < 20; ++round) {
+            const bool throws = round % 2 == 1;
+            std::atomic<bool> started{false};
+            std::atomic<int> runs{0};
+            std::thread::id child_thread;
+            bool caught = false;
+            const std::thread::id owner_thread =
+                pool.spawn([&] {
+                        tinyrt::task_group g{pool};
+                        g.spawn([&] {
+                            child_thread = std::this_thread::get_id();
+                            runs.fetch_add(1);
+                            started.store(true);
+                            if (throws) throw std::runtime_error("stolen");
+                        });
+                        serve_until(pool, started);
+                        try {
+                            g.wait();
+                        } catch (const std::runtime_error& e) {
+                            caught = std::string(e.what()) == "stolen";
+                        }
+                        return std::this_thread::get_id();
+                    })
+                    .join();
+            CHECK(runs.load() == 1);
+            CHECK(child_thread != owner_thread);
+            CHECK(caught == throws);
+        }
+        CHECK(pool.stats().total().tasks_stolen >= 20);
+    });
 }
 
 TEST_CASE("while the first child runs elsewhere, the owner's next children take blocks") {
-    tinyrt::pool pool{{.workers = 2}};
-    for (int round = 0; round < 10; ++round) {
-        std::atomic<bool> started{false};
-        std::atomic<bool> release{false};
-        std::atomic<bool> first_finished{false};
-        std::atomic<int> later_runs{0};
-        std::atomic<int> ran_before_first_finished{0};
-        pool.spawn([&] {
-                tinyrt::task_group g{pool};
-                g.spawn([&] {
-                    started.store(true);
-                    while (!release.load()) std::this_thread::yield();
-                    first_finished.store(true);
-                });
-                serve_until(pool, started);
-                // The slot is still busy: these take blocks. wait() runs
-                // them on the owner; the last one lets the first child end.
-                for (int i = 0; i < 8; ++i) {
+    within_limit("busy inline slot", [] {
+        tinyrt::pool pool{{.workers = 2}};
+        for (int round = 0; round < 10; ++round) {
+            std::atomic<bool> started{false};
+            std::atomic<bool> release{false};
+            std::atomic<bool> first_finished{false};
+            std::atomic<int> later_runs{0};
+            std::atomic<int> ran_before_first_finished{0};
+            pool.spawn([&] {
+                    tinyrt::task_group g{pool};
                     g.spawn([&] {
-                        if (!first_finished.load()) ran_before_first_finished.fetch_add(1);
-                        if (later_runs.fetch_add(1) == 7) release.store(true);
+                        started.store(true);
+                        while (!release.load()) std::this_thread::yield();
+                        first_finished.store(true);
                     });
-                }
-                g.wait();
-                CHECK(first_finished.load());
-            })
-            .join();
-        CHECK(later_runs.load() == 8);
-        CHECK(ran_before_first_finished.load() == 8);
-    }
+                    serve_until(pool, started);
+                    // The slot is still busy: these take blocks. wait() runs
+                    // them on the owner; the last one lets the first child end.
+                    for (int i = 0; i < 8; ++i) {
+                        g.spawn([&] {
+                            if (!first_finished.load()) ran_before_first_finished.fetch_add(1);
+                            if (later_runs.fetch_add(1) == 7) release.store(true);
+                        });
+                    }
+                    g.wait();
+                    CHECK(first_finished.load());
+                })
+                .join();
+            CHECK(later_runs.load() == 8);
+            CHECK(ran_before_first_finished.load() == 8);
+        }
+    });
 }
 
 TEST_CASE("closures that do not fit the slot, or whose copy throws, leave it alone") {
@@ -139,7 +148,7 @@ TEST_CASE("closures that do not fit the slot, or whose copy throws, leave it alo
             throwing_move bad;
             CHECK_THROWS_AS(g.spawn(bad), std::runtime_error);
             int runs = 0;
-            g.spawn([&] { ++runs; });  // the slot is still free
+            g.spawn([&] { ++runs; });  // the group works on
             g.wait();
             CHECK(runs == 1);
         })
@@ -165,4 +174,71 @@ TEST_CASE("a 16-aligned closure in the slot keeps its alignment") {
         .join();
     CHECK(aligned);
     CHECK(sum == 3);
+}
+
+TEST_CASE("an inline child that spawns into its own group, run by the owner or stolen") {
+    within_limit("inline child spawns into its group", [] {
+        for (unsigned workers : {1U, 2U}) {
+            CAPTURE(workers);
+            tinyrt::pool pool{{.workers = workers}};
+            for (int round = 0; round < 10; ++round) {
+                std::atomic<int> runs{0};
+                pool.spawn([&] {
+                        tinyrt::task_group g{pool};
+                        // Typed on the owner: its spawn must find the slot busy
+                        // (it is freed after the call returns) and take a block.
+                        g.spawn([&] {
+                            runs.fetch_add(1);
+                            g.spawn([&] {
+                                runs.fetch_add(1);
+                                g.spawn([&] { runs.fetch_add(1); });
+                            });
+                        });
+                        g.wait();
+                    })
+                    .join();
+                CHECK(runs.load() == 3);
+            }
+        }
+    });
+}
+
+TEST_CASE("a stolen inline child that spawns into its own group") {
+    within_limit("stolen inline child spawns", [] {
+        tinyrt::pool pool{{.workers = 2}};
+        for (int round = 0; round < 10; ++round) {
+            std::atomic<bool> started{false};
+            std::atomic<int> runs{0};
+            pool.spawn([&] {
+                    tinyrt::task_group g{pool};
+                    g.spawn([&] {
+                        started.store(true);
+                        for (int i = 0; i < 4; ++i) g.spawn([&] { runs.fetch_add(1); });
+                    });
+                    serve_until(pool, started);
+                    g.wait();
+                })
+                .join();
+            CHECK(runs.load() == 4);
+        }
+    });
+}
+
+TEST_CASE("~task_group runs a pending inline child when wait() is skipped by an exception") {
+    within_limit("inline child run by the destructor", [] {
+        tinyrt::pool pool{{.workers = 1}};
+        int runs = 0;
+        bool caught = pool.spawn([&] {
+                              try {
+                                  tinyrt::task_group g{pool};
+                                  g.spawn([&] { ++runs; });
+                                  throw std::runtime_error("before wait");
+                              } catch (const std::runtime_error&) {
+                                  return true;
+                              }
+                          })
+                          .join();
+        CHECK(caught);
+        CHECK(runs == 1);
+    });
 }

@@ -25,7 +25,8 @@
 // What wait() may run while it waits, and why that keeps the stack bounded
 // and never deadlocks on its own: DESIGN.md, "What a waiting worker may
 // run" (the helping rule). In short: the owner pops its own deque only above
-// mark_, the lowest bottom index at which this group pushed, so it runs only
+// mark_ (the bottom when the group was created, or the lowest index it
+// pushed at if lower), so it runs only work pushed after the group started:
 // its own children and their descendants; from other workers it takes only
 // task_group children, to a bounded nesting depth.
 //
@@ -134,8 +135,7 @@ private:
     task_group(pool& p, detail::worker* w) noexcept
         : pool_(detail::core_of(p)),
           state_(w != nullptr && w->owner == &pool_ ? w : nullptr),
-          mark_(w == nullptr || state_.owner() != nullptr ? INT64_MAX : w->queue.logical_bottom()) {
-    }
+          mark_(w != nullptr ? w->queue.logical_bottom() : INT64_MAX) {}
 
     // The owner thread queues one of its children: counted in the plain
     // counter, and mark_ kept the lowest index it pushed at.
@@ -200,12 +200,12 @@ private:
     detail::sched_core& pool_;
     detail::group_state state_;
     // The bound of what wait() pops from the creating thread's deque, whatever
-    // its pool: every entry at or above it was pushed after the group started.
-    // On a worker of the group's pool, the lowest index the owner pushed a
-    // child at (INT64_MAX until its first spawn: nothing of the group's is in
-    // its deque yet); on a worker of another pool, the bottom when the group
-    // was created; INT64_MAX on a thread that is no pool's worker, which
-    // never pops.
+    // its pool (INT64_MAX on a thread that is no pool's worker, which never
+    // pops): every entry at or above it was pushed after the group started.
+    // It is the bottom when the group was created, lowered by any owner push
+    // below it. wait_until takes a copy when the wait starts, so the mark
+    // must already cover what the owner thread pushes during its own wait (a
+    // child it runs there may spawn into the group).
     std::int64_t mark_;
     detail::outside_list outside_;
     // The owner's first child, when its closure fits (detail/inline_child.hpp).

@@ -14,9 +14,10 @@
 //     traced runs, which go through the header) calls `run`, which ends with
 //     child_done like a block child.
 // The slot is busy from the spawn until the owner knows the child finished:
-// it ran it inline, or wait() returned. Only the owner thread reads or frees
-// it, so a thief never writes to the slot except by running the closure, and
-// its last access to the group is child_done.
+// it ran it inline, or wait() returned. Only the owner thread tests or frees
+// it; a thief reads the group pointer and runs the closure in place (their
+// stores were published by the push that queued the slot), and its last
+// access to the group is child_done.
 #pragma once
 
 #include <cstddef>
